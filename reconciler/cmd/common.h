@@ -1,0 +1,28 @@
+/* common: steps several commands share: reading network.yaml from the
+ * file or git source the global options name, printing JSON. */
+#ifndef NR_CMD_COMMON_H
+#define NR_CMD_COMMON_H
+
+#include <jansson.h>
+
+#include "conf/config.h"
+#include "conf/source.h"
+#include "lib/ctx.h"
+#include "lib/diag.h"
+
+/* Reads the source (-f, or --repo/--rev) and loads it. Diagnostics are
+ * left in `diags` for the caller to print with nr_cmd_print_diags.
+ * Returns 0, NR_ECONFIG (diags hold the errors) or another NR_E code
+ * (the source could not be read; printed already). */
+int nr_cmd_load(struct nr_ctx *ctx, struct nr_source *src,
+    struct nr_config *cfg, struct nr_diags *diags);
+void nr_cmd_print_diags(struct nr_ctx *ctx, const struct nr_source *src,
+    const struct nr_diags *diags);
+/* Prints a JSON value (stable key order, two-space indent) and a newline;
+ * steals the reference. */
+void nr_cmd_print_json(struct nr_ctx *ctx, json_t *v);
+/* "netrec: message" on stderr. */
+void nr_cmd_error(struct nr_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

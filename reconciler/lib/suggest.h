@@ -1,0 +1,14 @@
+/* suggest: "did you mean" for mistyped names. */
+#ifndef NR_SUGGEST_H
+#define NR_SUGGEST_H
+
+#include <stddef.h>
+
+/* Levenshtein distance between two strings (bytes). */
+size_t nr_edit_distance(const char *a, const char *b);
+/* Returns the candidate closest to `word` if it is close enough to be a
+ * likely typo (distance at most a third of the word, at least 1, or a
+ * prefix), else NULL. `cands` is NULL-terminated. */
+const char *nr_suggest(const char *word, const char *const *cands);
+
+#endif

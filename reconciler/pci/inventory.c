@@ -1,0 +1,147 @@
+/* inventory: libpci scan into nr_pci_dev records. */
+#include "pci/inventory.h"
+
+#include <dirent.h>
+#include <pci/pci.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/mem.h"
+
+/* libpci reports fatal errors through a callback that must not return and
+ * gets no user pointer; this jump buffer is the one way back. Scans are
+ * not run concurrently in netrec. */
+static jmp_buf pci_jump;
+static char pci_message[256];
+
+__attribute__((noreturn, format(printf, 1, 2))) static void pci_fatal(
+    char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(pci_message, sizeof(pci_message), msg, ap);
+	va_end(ap);
+	longjmp(pci_jump, 1);
+}
+
+__attribute__((format(printf, 1, 2))) static void pci_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? nr_strdup(s) : NULL;
+}
+
+static char *lookup(struct pci_access *a, int flags, unsigned v, unsigned d)
+{
+	char buf[256];
+	const char *name = pci_lookup_name(
+	    a, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS, v, d);
+
+	return dup_or_null(name);
+}
+
+static int by_slot(const void *a, const void *b)
+{
+	return strcmp(((const struct nr_pci_dev *)a)->slot,
+	    ((const struct nr_pci_dev *)b)->slot);
+}
+
+int nr_pci_scan(struct nr_pci_list *out, const char *sysfs, struct nr_err *err)
+{
+	struct nr_pci_list list = { 0 };
+	struct pci_access *volatile a = NULL;
+	char *path;
+	DIR *dir;
+
+	/* libpci treats a missing tree as fatal; check it first */
+	path = nr_asprintf("%s/devices", sysfs ? sysfs : "/sys/bus/pci");
+	dir = opendir(path);
+	if (!dir) {
+		nr_err_sys(err, "cannot read the PCI devices in '%s'", path);
+		free(path);
+		return NR_EIO;
+	}
+	closedir(dir);
+	free(path);
+
+	if (setjmp(pci_jump)) {
+		nr_pci_list_release(&list);
+		if (a)
+			pci_cleanup(a);
+		return nr_err_set(err, NR_EEXTERNAL, "libpci: %s", pci_message);
+	}
+	a = pci_alloc();
+	a->error = pci_fatal;
+	a->warning = pci_quiet;
+	a->debug = pci_quiet;
+	a->method = PCI_ACCESS_SYS_BUS_PCI;
+	if (sysfs)
+		pci_set_param(a, "sysfs.path", (char *)sysfs);
+	pci_init(a);
+	pci_scan_bus(a);
+	for (struct pci_dev *d = a->devices; d; d = d->next) {
+		struct nr_pci_dev *p = NR_PUSH(list.v, list.n, list.cap);
+
+		pci_fill_info(d,
+		    PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_DRIVER |
+			PCI_FILL_IOMMU_GROUP);
+		snprintf(p->slot, sizeof(p->slot), "%04x:%02x:%02x.%d",
+		    (unsigned)d->domain, d->bus, d->dev, d->func);
+		snprintf(p->id, sizeof(p->id), "%04x:%04x", d->vendor_id,
+		    d->device_id);
+		snprintf(p->cls, sizeof(p->cls), "%04x", d->device_class);
+		p->driver =
+		    dup_or_null(pci_get_string_property(d, PCI_FILL_DRIVER));
+		p->iommu_group = dup_or_null(
+		    pci_get_string_property(d, PCI_FILL_IOMMU_GROUP));
+		p->vendor = lookup(a, PCI_LOOKUP_VENDOR, d->vendor_id, 0);
+		p->device =
+		    lookup(a, PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
+	}
+	pci_cleanup(a);
+	if (list.n)
+		qsort(list.v, list.n, sizeof(*list.v), by_slot);
+	*out = list;
+	return 0;
+}
+
+const struct nr_pci_dev *nr_pci_find(
+    const struct nr_pci_list *l, const char *slot)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].slot, slot) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+void nr_pci_list_release(struct nr_pci_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].driver);
+		free(l->v[i].iommu_group);
+		free(l->v[i].vendor);
+		free(l->v[i].device);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *nr_pci_dev_json(const struct nr_pci_dev *d)
+{
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "slot", d->slot,
+	    "id", d->id, "class", d->cls, "driver", str_or_null(d->driver),
+	    "iommu_group", str_or_null(d->iommu_group), "vendor",
+	    str_or_null(d->vendor), "device", str_or_null(d->device));
+}
