@@ -10,7 +10,7 @@
 
 #define NR_CONFIG_MAX_BYTES (16u << 20)
 
-/* Loads `text`. Returns 0 when there is no error (warnings may be in
+/* Loads `text` (`len` bytes, NUL-terminated at text[len]). Returns 0 when there is no error (warnings may be in
  * `diags`), NR_ECONFIG otherwise; `cfg` is filled as far as it could be
  * either way and must be released with nr_config_release. */
 int nr_config_load(struct nr_config *cfg, const char *text, size_t len,
