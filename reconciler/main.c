@@ -12,7 +12,7 @@
 #include "lib/suggest.h"
 
 #define TODO(verb, a, s) \
-	(&(const struct nr_cmd){ .name = verb, .args = a, .summary = s })
+	(&(const struct nr_cmd){ .name = (verb), .args = (a), .summary = (s) })
 
 /* The contract's verbs, in the order --help lists them. */
 static const struct nr_cmd *const commands[] = {

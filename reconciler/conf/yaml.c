@@ -228,14 +228,12 @@ static void scalar(struct composer *c, const yaml_event_t *ev)
 		error(c, n->loc, "NUL byte in a scalar");
 	n->block = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE;
 	n->body = body_of(c, ev, n->loc);
-	if (tag && strcmp(tag, YAML_STR_TAG) == 0)
-		n->type = NR_YT_STR;
-	else if (tag && strcmp(tag, "!") != 0)
+	/* quoted, block, "!" and "!!str" scalars are strings */
+	n->type = NR_YT_STR;
+	if (tag && strcmp(tag, YAML_STR_TAG) != 0 && strcmp(tag, "!") != 0)
 		error(c, n->loc, "unsupported tag '%s'", tag);
 	else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag)
 		n->type = resolve_plain(n->val);
-	else
-		n->type = NR_YT_STR;
 	attach(c, n);
 	if (ev->data.scalar.anchor)
 		add_anchor(c, (const char *)ev->data.scalar.anchor, n);
