@@ -5,6 +5,7 @@
 #include <pci/pci.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +42,15 @@ static char *dup_or_null(const char *s)
 static char *lookup(struct pci_access *a, int flags, unsigned v, unsigned d)
 {
 	char buf[256];
-	const char *name = pci_lookup_name(
-	    a, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS, v, d);
+	const char *name;
 
+	/* Without udev's hwdb, libpci 3.9 makes a new udev context on every
+	 * name pci.ids lacks and leaks the one before: once the hwdb is known
+	 * to be absent, stop asking it. */
+	if (a->id_udev && !a->id_udev_hwdb)
+		flags |= PCI_LOOKUP_NO_HWDB;
+	name = pci_lookup_name(
+	    a, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS, v, d);
 	return dup_or_null(name);
 }
 
@@ -53,29 +60,62 @@ static int by_slot(const void *a, const void *b)
 	    ((const struct nr_pci_dev *)b)->slot);
 }
 
-int nr_pci_scan(struct nr_pci_list *out, const char *sysfs, struct nr_err *err)
+/* A sysfs entry name as libpci's sysfs_scan parses it. */
+static bool is_slot(const char *name)
 {
-	struct nr_pci_list list = { 0 };
-	struct pci_access *volatile a = NULL;
-	char *path;
-	DIR *dir;
+	unsigned dom, bus, dev;
+	int func;
 
-	/* libpci treats a missing tree as fatal; check it first */
-	path = nr_asprintf("%s/devices", sysfs ? sysfs : "/sys/bus/pci");
-	dir = opendir(path);
+	return sscanf(name, "%x:%x:%x.%d", &dom, &bus, &dev, &func) == 4 &&
+	    dom <= 0x7fffffff;
+}
+
+/* libpci treats a missing tree or an entry that is not a slot as fatal,
+ * and its fatal errors leak what it had open; check both first. */
+static int check_tree(const char *tree, struct nr_err *err)
+{
+	char *path = nr_asprintf("%s/devices", tree);
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	int rc = 0;
+
 	if (!dir) {
-		nr_err_sys(err, "cannot read the PCI devices in '%s'", path);
+		rc = nr_err_sys(
+		    err, "cannot read the PCI devices in '%s'", path);
 		free(path);
-		return NR_EIO;
+		return rc;
 	}
+	while (rc == 0 && (e = readdir(dir)))
+		if (e->d_name[0] != '.' && !is_slot(e->d_name))
+			rc = nr_err_set(err, NR_EINVAL,
+			    "cannot read the PCI devices in '%s': '%s' is not "
+			    "a PCI slot",
+			    tree, e->d_name);
 	closedir(dir);
 	free(path);
+	return rc;
+}
 
+int nr_pci_scan(struct nr_pci_list *out, const char *sysfs, struct nr_err *err)
+{
+	const char *tree = sysfs ? sysfs : "/sys/bus/pci";
+	struct pci_access *volatile a = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = check_tree(tree, err);
+	if (rc < 0)
+		return rc;
+
+	/* The list grows in *out, not in a local: locals changed between
+	 * setjmp and longjmp are indeterminate afterwards (C17 7.13.2.1). */
 	if (setjmp(pci_jump)) {
-		nr_pci_list_release(&list);
+		nr_pci_list_release(out);
 		if (a)
 			pci_cleanup(a);
-		return nr_err_set(err, NR_EEXTERNAL, "libpci: %s", pci_message);
+		return nr_err_set(err, NR_EEXTERNAL,
+		    "cannot read the PCI devices in '%s': libpci: %s", tree,
+		    pci_message);
 	}
 	a = pci_alloc();
 	a->error = pci_fatal;
@@ -87,7 +127,7 @@ int nr_pci_scan(struct nr_pci_list *out, const char *sysfs, struct nr_err *err)
 	pci_init(a);
 	pci_scan_bus(a);
 	for (struct pci_dev *d = a->devices; d; d = d->next) {
-		struct nr_pci_dev *p = NR_PUSH(list.v, list.n, list.cap);
+		struct nr_pci_dev *p = NR_PUSH(out->v, out->n, out->cap);
 
 		pci_fill_info(d,
 		    PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_DRIVER |
@@ -106,9 +146,8 @@ int nr_pci_scan(struct nr_pci_list *out, const char *sysfs, struct nr_err *err)
 		    lookup(a, PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
 	}
 	pci_cleanup(a);
-	if (list.n)
-		qsort(list.v, list.n, sizeof(*list.v), by_slot);
-	*out = list;
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), by_slot);
 	return 0;
 }
 
