@@ -17,11 +17,11 @@
 /* The contract's verbs, in the order --help lists them. */
 static const struct nr_cmd *const commands[] = {
 	&nr_cmd_validate,
-	TODO("plan", "", "show how the live host, VM and router differ"),
-	TODO("apply", "[PLANFILE]", "converge the live state to network.yaml"),
+	&nr_cmd_plan,
+	&nr_cmd_apply,
 	TODO("rollback", "", "apply the previously applied commit"),
-	TODO("status", "", "applied commit, drift, pending reboot"),
-	TODO("history", "", "the journal, newest first"),
+	&nr_cmd_status,
+	&nr_cmd_history,
 	TODO("snapshot", "list|create|restore|delete [NAME]",
 	    "manage the VM disk snapshots"),
 	&nr_cmd_inventory,

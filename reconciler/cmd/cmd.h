@@ -27,5 +27,9 @@ struct nr_cmd {
 extern const struct nr_cmd nr_cmd_validate;
 extern const struct nr_cmd nr_cmd_schema;
 extern const struct nr_cmd nr_cmd_inventory;
+extern const struct nr_cmd nr_cmd_plan;
+extern const struct nr_cmd nr_cmd_apply;
+extern const struct nr_cmd nr_cmd_status;
+extern const struct nr_cmd nr_cmd_history;
 
 #endif

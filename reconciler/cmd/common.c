@@ -4,7 +4,10 @@
 #include <stdarg.h>
 
 #include "conf/load.h"
+#include "core/plan.h"
 #include "lib/err.h"
+#include "lib/suggest.h"
+#include <string.h>
 
 void nr_cmd_error(struct nr_ctx *ctx, const char *fmt, ...)
 {
@@ -46,4 +49,49 @@ void nr_cmd_print_json(struct nr_ctx *ctx, json_t *v)
 	json_dumpf(v, ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', ctx->out);
 	json_decref(v);
+}
+
+int nr_cmd_targets(struct nr_ctx *ctx, const char *arg, unsigned *out)
+{
+	static const char *const words[] = { "host", "vm", "router", NULL };
+
+	*out = 0;
+	if (!arg) {
+		*out = NR_LAYER_ALL;
+		return 0;
+	}
+	for (const char *p = arg; *p;) {
+		size_t n = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; words[i]; i++)
+			if (strlen(words[i]) == n &&
+			    strncmp(words[i], p, n) == 0)
+				break;
+		if (!words[i]) {
+			nr_cmd_error(ctx,
+			    "unknown target '%.*s' (expected host, vm "
+			    "or router)",
+			    (int)n, p);
+			return -1;
+		}
+		*out |= 1u << i;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+int nr_cmd_load_valid(
+    struct nr_ctx *ctx, struct nr_source *src, struct nr_config *cfg)
+{
+	struct nr_diags diags;
+	int rc;
+
+	nr_diags_init(&diags);
+	memset(cfg, 0, sizeof(*cfg));
+	rc = nr_cmd_load(ctx, src, cfg, &diags);
+	if (rc == 0 || rc == NR_ECONFIG)
+		nr_cmd_print_diags(ctx, src, &diags);
+	nr_diags_release(&diags);
+	return rc < 0 ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "conf/config.h"
+#include "conf/load.h"
 #include "conf/source.h"
 #include "lib/ctx.h"
 #include "lib/diag.h"
@@ -21,6 +22,13 @@ void nr_cmd_print_diags(struct nr_ctx *ctx, const struct nr_source *src,
 /* Prints a JSON value (stable key order, two-space indent) and a newline;
  * steals the reference. */
 void nr_cmd_print_json(struct nr_ctx *ctx, json_t *v);
+/* Parses --target ("host", "vm", "router", comma-separated; NULL: all)
+ * into NR_LAYER_* bits; returns -1 (printed) on a bad word. */
+int nr_cmd_targets(struct nr_ctx *ctx, const char *arg, unsigned *out);
+/* Loads network.yaml and prints its diagnostics; returns 0 or an exit
+ * code (1) when it is not valid. */
+int nr_cmd_load_valid(
+    struct nr_ctx *ctx, struct nr_source *src, struct nr_config *cfg);
 /* "netrec: message" on stderr. */
 void nr_cmd_error(struct nr_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -14,6 +14,17 @@ static bool eq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
+/* Kernel module names: modprobe treats '-' and '_' alike. */
+static bool same_module(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !(strchr("-_", *a) && strchr("-_", *b)))
+			return false;
+	return *a == *b;
+}
+
 static const struct nr_pt_port *find_port(
     const struct nr_hardware *hw, const char *slot, size_t before)
 {
@@ -50,7 +61,7 @@ static void check_hardware(const struct nr_hardware *hw, struct nr_diags *d)
 			    "the host NIC's ID: vfio-pci.ids would take the host "
 			    "NIC too",
 			    p->id.s);
-		if (eq(p->host_driver.s, nic->driver.s))
+		if (same_module(p->host_driver.s, nic->driver.s))
 			nr_diag_error(d, p->host_driver.loc,
 			    "host_driver '%s' is "
 			    "the host NIC's driver: denylisting it would cut the "

@@ -111,8 +111,12 @@ static const char *parse_memory(
 		return FAIL("malformed memory size '%s' (expected a number "
 			    "with M or G, e.g. 512M or 1G)",
 		    in);
+	/* compare before shifting: a large count must not wrap around */
+	if (v > MEM_MAX >> (unit == 'G' ? 30 : 20))
+		return FAIL(
+		    "memory size '%s' is out of range (128M to 256G)", in);
 	v <<= unit == 'G' ? 30 : 20;
-	if (v < MEM_MIN || v > MEM_MAX)
+	if (v < MEM_MIN)
 		return FAIL(
 		    "memory size '%s' is out of range (128M to 256G)", in);
 	*num = v;
@@ -190,8 +194,12 @@ static const char *parse_hostport(
 		    !all_of(host, (size_t)(hend - host), is_host6_char))
 			return FAIL("malformed address in '%s'", in);
 	} else {
-		if (!colon || colon == in)
+		if (!colon)
 			return FAIL("'%s' has no port (expected host:port, "
+				    "e.g. 192.0.2.1:22)",
+			    in);
+		if (colon == in)
+			return FAIL("'%s' has no host (expected host:port, "
 				    "e.g. 192.0.2.1:22)",
 			    in);
 		hend = colon;
@@ -341,6 +349,31 @@ static const char *parse_owner(
 const struct nr_format nr_fmt_owner = {
 	"^[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?$",
 	parse_owner,
+};
+
+static int is_driver_char(int c)
+{
+	return isalnum(c) || c == '_' || c == '-';
+}
+
+/* a kernel module name, as modprobe takes it (e.g. igb, 8139too) */
+static const char *parse_driver(
+    const char *in, char **norm, long long *num, char *why, size_t whylen)
+{
+	size_t n = strlen(in);
+
+	(void)norm;
+	(void)num;
+	if (n == 0 || n > 55 || !all_of(in, n, is_driver_char))
+		return FAIL("malformed driver name '%s' (a kernel module name: "
+			    "letters, digits, '_' and '-')",
+		    in);
+	return NULL;
+}
+
+const struct nr_format nr_fmt_driver = {
+	"^[A-Za-z0-9_-]{1,55}$",
+	parse_driver,
 };
 
 static int is_pkg_char(int c)

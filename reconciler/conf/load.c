@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf/schema.h"
 #include "conf/yaml.h"
@@ -66,15 +67,25 @@ static int enum_index(const char *const *words, const char *s)
 	return -1;
 }
 
+/* "kvm, tcg or kvm:tcg" */
+static void enum_words(struct nr_buf *b, const char *const *words)
+{
+	for (int i = 0; words[i]; i++)
+		nr_buf_addf(b, "%s%s", i ? (words[i + 1] ? ", " : " or ") : "",
+		    words[i]);
+}
+
 static void enum_error(struct loader *l, const struct nr_field *f,
     const char *path, const char *s, struct nr_loc loc)
 {
 	struct nr_buf b = NR_BUF_INIT;
 	const char *hint = nr_suggest(s, f->enums);
 
-	for (int i = 0; f->enums[i]; i++)
-		nr_buf_addf(&b, "%s%s",
-		    i ? (f->enums[i + 1] ? ", " : " or ") : "", f->enums[i]);
+	/* "KVM" is a different word to the edit distance, not to people */
+	for (int i = 0; !hint && f->enums[i]; i++)
+		if (strcasecmp(f->enums[i], s) == 0)
+			hint = f->enums[i];
+	enum_words(&b, f->enums);
 	if (hint)
 		nr_diag_error(l->diags, loc,
 		    "%s: unknown value '%s' (expected "
@@ -86,6 +97,18 @@ static void enum_error(struct loader *l, const struct nr_field *f,
 		    "%s)",
 		    path, s, b.s);
 	nr_buf_release(&b);
+}
+
+/* Whether `s` fails `fmt`; the reason goes to why[whylen]. */
+static bool bad_format(
+    const struct nr_format *fmt, const char *s, char *why, size_t whylen)
+{
+	char *norm = NULL;
+	long long num;
+	bool bad = fmt->parse(s, &norm, &num, why, whylen) != NULL;
+
+	free(norm);
+	return bad;
 }
 
 /* Checks one scalar against the field's type and format and fills `v`.
@@ -103,12 +126,25 @@ static bool load_scalar(struct loader *l, struct nr_val *v,
 	char why[512];
 
 	if (n->kind != NR_Y_SCALAR || n->type != have) {
+		struct nr_buf b = NR_BUF_INIT;
+
+		/* an enum wants one of its words, which quoting won't give */
+		if (f->enums && type == NR_S_STR) {
+			enum_words(&b, f->enums);
+			want = b.s;
+		}
 		if (n->kind == NR_Y_SCALAR && n->type == NR_YT_NULL)
 			nr_diag_error(l->diags, n->loc,
 			    "%s: missing value "
 			    "(expected %s)",
 			    path, want);
-		else if (have == NR_YT_STR && n->kind == NR_Y_SCALAR)
+		else if (have == NR_YT_STR && n->kind == NR_Y_SCALAR &&
+		    !f->enums && fmt &&
+		    bad_format(fmt, n->val, why, sizeof(why)))
+			/* quoting would not help: say what the value lacks */
+			nr_diag_error(l->diags, n->loc, "%s: %s", path, why);
+		else if (have == NR_YT_STR && n->kind == NR_Y_SCALAR &&
+		    !f->enums)
 			nr_diag_error(l->diags, n->loc,
 			    "%s: expected %s, got "
 			    "%s (quote it: \"%s\")",
@@ -118,6 +154,7 @@ static bool load_scalar(struct loader *l, struct nr_val *v,
 			    "%s: expected %s, got "
 			    "%s",
 			    path, want, nr_ynode_what(n));
+		nr_buf_release(&b);
 		return false;
 	}
 	v->loc = n->loc;
@@ -140,7 +177,7 @@ static bool load_scalar(struct loader *l, struct nr_val *v,
 		if (f->min == f->max && v->num != f->min) {
 			nr_diag_error(l->diags, n->loc,
 			    "%s: unsupported value "
-			    "%lld (this netrec reads %lld)",
+			    "%lld (this netrec supports only %lld)",
 			    path, v->num, f->min);
 			return false;
 		}
@@ -217,14 +254,23 @@ static void load_all_or_list(struct loader *l, struct nr_all_or_list *dst,
 		dst->all = true;
 		return;
 	}
-	if (n->kind == NR_Y_SCALAR) {
+	if (n->kind == NR_Y_SCALAR && n->type == NR_YT_NULL)
+		nr_diag_error(l->diags, n->loc,
+		    "%s: missing value (expected "
+		    "\"all\" or a list of PCI slots)",
+		    path);
+	else if (n->kind == NR_Y_SCALAR)
 		nr_diag_error(l->diags, n->loc,
 		    "%s: expected \"all\" or a list "
 		    "of PCI slots, got '%s'",
 		    path, n->val);
-		return;
-	}
-	load_list(l, &dst->list, f, n, path);
+	else if (n->kind == NR_Y_MAP)
+		nr_diag_error(l->diags, n->loc,
+		    "%s: expected \"all\" or a list "
+		    "of PCI slots, got a mapping",
+		    path);
+	else
+		load_list(l, &dst->list, f, n, path);
 }
 
 static void load_field(struct loader *l, void *base, const struct nr_field *f,
@@ -286,6 +332,8 @@ static void load_object(struct loader *l, void *dst,
 	struct nr_obj *o = dst;
 	const char *keys[64];
 	const struct nr_ynode *seen[64] = { 0 };
+	/* hinted: an unknown key was reported with this key as its hint */
+	bool hinted[64] = { 0 }, any_hinted = false;
 	size_t nkeys = 0, given = 0;
 
 	if (node->kind != NR_Y_MAP) {
@@ -333,6 +381,8 @@ static void load_object(struct loader *l, void *dst,
 				nr_diag_error(l->diags, k->loc,
 				    "unknown key '%s'%s%s", k->val,
 				    *path ? " in " : "", path);
+			for (size_t h = 0; hint && h < nkeys; h++)
+				hinted[h] = hinted[h] || keys[h] == hint;
 			continue;
 		}
 		if (seen[fi]) {
@@ -354,24 +404,58 @@ static void load_object(struct loader *l, void *dst,
 
 		if (seen[fi])
 			continue;
-		if (f->required && !obj->exactly_one)
+		if (f->required && !obj->exactly_one && !hinted[fi])
 			nr_diag_error(l->diags, node->loc,
 			    "%s: missing required "
 			    "key '%s'",
 			    *path ? path : "the document", f->key);
 		load_default(dst, f);
 	}
-	if (obj->exactly_one && given != 1) {
+	for (size_t fi = 0; fi < nkeys; fi++)
+		any_hinted = any_hinted || hinted[fi];
+	if (obj->exactly_one && given != 1 && !(given == 0 && any_hinted)) {
 		struct nr_buf b = NR_BUF_INIT;
 
-		for (size_t fi = 0; fi < nkeys; fi++)
-			nr_buf_addf(&b, "%s%s", fi ? ", " : "", keys[fi]);
-		nr_diag_error(l->diags, node->loc,
-		    "%s: expected exactly one of "
-		    "%s, got %zu",
-		    path, b.s, given);
+		enum_words(&b, keys);
+		if (nkeys == 1)
+			nr_diag_error(l->diags, node->loc,
+			    "%s: missing required key '%s'", path, keys[0]);
+		else if (given == 0)
+			nr_diag_error(l->diags, node->loc,
+			    "%s: expected one of the keys %s, got none", path,
+			    b.s);
+		else
+			nr_diag_error(l->diags, node->loc,
+			    "%s: expected only one of the keys %s, got %zu",
+			    path, b.s, given);
 		nr_buf_release(&b);
 	}
+}
+
+/* The length of the UTF-8 sequence at s[0..len), or 0 when it is not
+ * valid UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
+ * U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+	size_t need = s[0] < 0x80   ? 0
+	    : (s[0] & 0xE0) == 0xC0 ? 1
+	    : (s[0] & 0xF0) == 0xE0 ? 2
+	    : (s[0] & 0xF8) == 0xF0 ? 3
+				    : 9;
+	static const unsigned long min[] = { 0, 0x80, 0x800, 0x10000 };
+	unsigned long cp;
+
+	if (need == 9 || need >= len)
+		return 0;
+	cp = need ? s[0] & (0x3F >> need) : s[0];
+	for (size_t k = 1; k <= need; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3F);
+	}
+	if (cp < min[need] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return need + 1;
 }
 
 /* Reports the first byte that is not valid UTF-8, or a NUL. */
@@ -381,33 +465,28 @@ static bool check_utf8(const char *text, size_t len, struct nr_diags *diags)
 	struct nr_loc loc = { 1, 1 };
 
 	for (size_t i = 0; i < len;) {
-		unsigned char c = s[i];
-		size_t need = c < 0x80	 ? 0
-		    : (c & 0xE0) == 0xC0 ? 1
-		    : (c & 0xF0) == 0xE0 ? 2
-		    : (c & 0xF8) == 0xF0 ? 3
-					 : 9;
-		bool ok = need < 9 && i + need < len &&
-		    !(c == 0xC0 || c == 0xC1);
+		size_t n = utf8_len(s + i, len - i);
 
-		for (size_t k = 1; ok && k <= need; k++)
-			ok = (s[i + k] & 0xC0) == 0x80;
-		if (!ok || c == 0) {
+		if (s[i] == 0) {
 			nr_diag_error(diags, loc,
-			    c ? "invalid UTF-8 byte 0x%02x "
-				"(the file must be UTF-8)"
-			      : "NUL byte (0x%02x) in "
-				"the file",
-			    c);
+			    "NUL byte in the file (the file "
+			    "must be UTF-8 text)");
 			return false;
 		}
-		if (c == '\n') {
+		if (n == 0) {
+			nr_diag_error(diags, loc,
+			    "invalid UTF-8 byte 0x%02x (the "
+			    "file must be UTF-8)",
+			    s[i]);
+			return false;
+		}
+		if (s[i] == '\n') {
 			loc.line++;
 			loc.col = 1;
 		} else {
 			loc.col++;
 		}
-		i += need + 1;
+		i += n;
 	}
 	return true;
 }

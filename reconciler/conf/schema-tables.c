@@ -51,7 +51,7 @@ static const struct nr_field pt_port_fields[] = {
 	    .doc = "vendor:device ID, as lspci -nn prints it; the device in "
 		   "the slot must have this ID",
 	    .example = "8086:1521"),
-	STR(struct nr_pt_port, host_driver, .fmt = &nr_fmt_unix_name,
+	STR(struct nr_pt_port, host_driver, .fmt = &nr_fmt_driver,
 	    .doc = "the host driver kept off this port (denylisted)",
 	    .example = "igb"),
 	END,
@@ -69,7 +69,7 @@ static const struct nr_field host_nic_fields[] = {
 	    .doc = "PCI slot of the host's own NIC", .example = "0000:06:00.0"),
 	STR(struct nr_host_nic, id, .required = 1, .fmt = &nr_fmt_pci_id,
 	    .doc = "its vendor:device ID", .example = "10ec:8168"),
-	STR(struct nr_host_nic, driver, .fmt = &nr_fmt_unix_name,
+	STR(struct nr_host_nic, driver, .fmt = &nr_fmt_driver,
 	    .doc = "the driver the host NIC needs (never denylisted)",
 	    .example = "r8169"),
 	END,

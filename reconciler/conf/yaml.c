@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 
@@ -29,6 +30,7 @@ struct composer {
 	bool stop; /* an error after which the events cannot be trusted */
 	const char *text;
 	size_t len;
+	size_t at_off, at_line; /* byte_at's cache: where a line starts */
 };
 
 static struct nr_loc loc_of(yaml_mark_t m)
@@ -154,6 +156,30 @@ static struct nr_loc loc_at(const struct composer *c, size_t off)
 	return loc;
 }
 
+/* The byte offset of a mark. libyaml's mark.index counts characters, not
+ * bytes, so it is found again from the mark's line and column, walking on
+ * from the last mark asked for (marks mostly come in order). */
+static size_t byte_at(struct composer *c, yaml_mark_t m)
+{
+	size_t i = c->at_off, line = c->at_line;
+
+	if (m.line < line) {
+		i = 0;
+		line = 0;
+	}
+	for (; line < m.line && i < c->len; i++)
+		if (c->text[i] == '\n')
+			line++;
+	c->at_off = i; /* the start of line m.line */
+	c->at_line = line;
+	for (size_t col = 0; col < m.column && i < c->len; col++) {
+		i++;
+		while (i < c->len && ((unsigned char)c->text[i] & 0xC0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
 /* Adds a finished node to the open collection (or makes it the root). */
 static void attach(struct composer *c, struct nr_ynode *n)
 {
@@ -191,10 +217,9 @@ static struct nr_ynode *find_anchor(struct composer *c, const char *name)
 /* Where a scalar's text begins: after the quote, or for a literal block the
  * line after the indicator, at the block's indentation. */
 static struct nr_loc body_of(
-    const struct composer *c, const yaml_event_t *ev, struct nr_loc loc)
+    struct composer *c, const yaml_event_t *ev, struct nr_loc loc)
 {
-	const char *p = c->text + ev->start_mark.index;
-	const char *end = c->text + c->len;
+	const char *p, *end = c->text + c->len;
 	struct nr_loc body = { loc.line + 1, 1 };
 
 	switch (ev->data.scalar.style) {
@@ -202,6 +227,7 @@ static struct nr_loc body_of(
 	case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
 		return (struct nr_loc){ loc.line, loc.col + 1 };
 	case YAML_LITERAL_SCALAR_STYLE:
+		p = c->text + byte_at(c, ev->start_mark);
 		p = memchr(p, '\n', (size_t)(end - p));
 		while (p && p + 1 < end) {
 			size_t sp = strspn(p + 1, " ");
@@ -215,6 +241,23 @@ static struct nr_loc body_of(
 		return body;
 	default: return loc;
 	}
+}
+
+/* "!!binary" for the core tags, as the user wrote them */
+static void bad_tag(struct composer *c, struct nr_loc loc, const char *tag)
+{
+	static const char core[] = "tag:yaml.org,2002:";
+
+	if (strncmp(tag, core, sizeof(core) - 1) == 0)
+		error(c, loc,
+		    "unsupported tag '!!%s' (netrec reads plain YAML "
+		    "values only)",
+		    tag + sizeof(core) - 1);
+	else
+		error(c, loc,
+		    "unsupported tag '%s' (netrec reads plain YAML "
+		    "values only)",
+		    tag);
 }
 
 static void scalar(struct composer *c, const yaml_event_t *ev)
@@ -231,7 +274,7 @@ static void scalar(struct composer *c, const yaml_event_t *ev)
 	/* quoted, block, "!" and "!!str" scalars are strings */
 	n->type = NR_YT_STR;
 	if (tag && strcmp(tag, YAML_STR_TAG) != 0 && strcmp(tag, "!") != 0)
-		error(c, n->loc, "unsupported tag '%s'", tag);
+		bad_tag(c, n->loc, tag);
 	else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag)
 		n->type = resolve_plain(n->val);
 	attach(c, n);
@@ -248,7 +291,7 @@ static void open_collection(struct composer *c, const yaml_event_t *ev,
 	    strcmp((const char *)tag,
 		kind == NR_Y_MAP ? YAML_MAP_TAG : YAML_SEQ_TAG) != 0 &&
 	    strcmp((const char *)tag, "!") != 0)
-		error(c, n->loc, "unsupported tag '%s'", (const char *)tag);
+		bad_tag(c, n->loc, (const char *)tag);
 	if (c->depth >= NR_YAML_MAX_DEPTH) {
 		fatal(c, n->loc, "nesting deeper than %d levels",
 		    NR_YAML_MAX_DEPTH);
@@ -297,14 +340,41 @@ static size_t open_weight(const struct composer *c)
 static void parser_error(struct composer *c, const yaml_parser_t *p)
 {
 	struct nr_loc loc = loc_of(p->problem_mark);
+	struct nr_loc start = loc_of(p->context_mark);
 	const char *problem = p->problem ? p->problem : "malformed YAML";
+	struct nr_buf b = NR_BUF_INIT;
+	size_t off;
+	char ch;
 
 	if (p->error == YAML_READER_ERROR)
 		loc = loc_at(c, p->problem_offset);
+	nr_buf_addf(&b, "%s", problem);
 	if (p->context)
-		nr_diag_error(c->diags, loc, "%s %s", problem, p->context);
-	else
-		nr_diag_error(c->diags, loc, "%s", problem);
+		nr_buf_addf(&b, " %s", p->context);
+	/* where the unfinished construct began, when that is elsewhere */
+	if (p->context && start.line != loc.line)
+		nr_buf_addf(
+		    &b, " (which starts at %d:%d)", start.line, start.col);
+	/* libyaml says what it saw; say what the usual cause is */
+	off = byte_at(c, p->problem_mark);
+	ch = p->error != YAML_READER_ERROR && off < c->len ? c->text[off] : 0;
+	if (ch == '\t' && !strstr(problem, "tab"))
+		nr_buf_addf(&b, "; YAML does not allow tabs for indentation");
+	else if ((ch == '@' || ch == '`') &&
+	    strstr(problem, "cannot start any token"))
+		nr_buf_addf(
+		    &b, "; '%c' is reserved in YAML: quote the value", ch);
+	else if (strcmp(problem,
+		     "mapping values are not allowed in this "
+		     "context") == 0)
+		nr_buf_addf(&b,
+		    "; check the indentation, or quote a value "
+		    "that holds ': '");
+	else if (strcmp(problem, "did not find expected key") == 0 &&
+	    p->context && strstr(p->context, "block mapping"))
+		nr_buf_addf(&b, "; check the indentation");
+	nr_diag_error(c->diags, loc, "%s", b.s);
+	nr_buf_release(&b);
 	c->failed = true;
 }
 

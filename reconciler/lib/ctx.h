@@ -18,6 +18,7 @@ struct nr_ctx {
 	bool color; /* colour on stdout */
 	bool color_err; /* colour on stderr */
 	int verbosity; /* <0 quiet, 0 normal, >0 verbose */
+	const char *backup_dir; /* set by apply: STATE/backup/<seq> */
 	FILE *out;
 	FILE *errf;
 };

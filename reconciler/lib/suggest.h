@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-/* Levenshtein distance between two strings (bytes). */
+/* Edit distance between two strings (bytes): insertions, deletions,
+ * substitutions and swaps of two neighbours ("tcp" -> "tpc") cost 1. */
 size_t nr_edit_distance(const char *a, const char *b);
 /* Returns the candidate closest to `word` if it is close enough to be a
  * likely typo (distance at most a third of the word, at least 1, or a

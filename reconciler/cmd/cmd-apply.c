@@ -1,0 +1,80 @@
+/* cmd-apply: converge the live state to network.yaml (or to a saved plan,
+ * refused when stale). */
+#include <stdlib.h>
+
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "core/apply.h"
+
+enum {
+	O_YES,
+	O_REBOOT,
+	O_RESTART,
+	O_NO_SNAPSHOT,
+	O_NO_CHECKS,
+	O_TARGET,
+	O_LOCK_TIMEOUT
+};
+
+static const struct nr_opt opts[] = {
+	[O_YES] = { "yes", 'y', NULL, "apply without asking" },
+	[O_REBOOT] = { "allow-reboot", 0, NULL,
+	    "reboot the host when a change needs it" },
+	[O_RESTART] = { "allow-restart", 0, NULL,
+	    "restart the router VM when a change needs it" },
+	[O_NO_SNAPSHOT] = { "no-snapshot", 0, NULL,
+	    "skip the pre-apply VM disk snapshot" },
+	[O_NO_CHECKS] = { "no-checks", 0, NULL,
+	    "skip the post-apply health checks" },
+	[O_TARGET] = { "target", 0, "LAYERS",
+	    "only these layers: host, vm, router (comma-separated)" },
+	[O_LOCK_TIMEOUT] = { "lock-timeout", 0, "SECONDS",
+	    "wait this long for another apply to finish (default 0)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int exec_apply(struct nr_ctx *ctx, const struct nr_args *a)
+{
+	struct nr_source src = { 0 };
+	struct nr_config cfg;
+	struct nr_apply_opts o = { 0 };
+	const char *lt = a->opts.val[O_LOCK_TIMEOUT];
+	char *end = NULL;
+	int rc;
+
+	if (nr_cmd_targets(ctx, a->opts.val[O_TARGET], &o.targets) < 0)
+		return NR_EXIT_USAGE;
+	if (lt) {
+		long s = strtol(lt, &end, 10);
+
+		if (!*lt || *end || s < 0 || s > 86400) {
+			nr_cmd_error(ctx,
+			    "--lock-timeout: '%s' is not a number "
+			    "of seconds (0 to 86400)",
+			    lt);
+			return NR_EXIT_USAGE;
+		}
+		o.lock_timeout_ms = (int)s * 1000;
+	}
+	o.planfile = a->npos ? a->pos[0] : NULL;
+	o.yes = a->opts.count[O_YES] > 0;
+	o.allow_reboot = a->opts.count[O_REBOOT] > 0;
+	o.allow_restart = a->opts.count[O_RESTART] > 0;
+	o.action = "apply";
+	o.trigger = "cli";
+	rc = nr_cmd_load_valid(ctx, &src, &cfg);
+	if (rc == 0)
+		rc = nr_apply(ctx, &cfg, &src, &o);
+	nr_config_release(&cfg);
+	nr_source_release(&src);
+	return rc;
+}
+
+const struct nr_cmd nr_cmd_apply = {
+	.name = "apply",
+	.args = "[PLANFILE]",
+	.summary = "converge the live state to network.yaml",
+	.opts = opts,
+	.max_args = 1,
+	.exec = exec_apply,
+};

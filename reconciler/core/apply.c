@@ -1,0 +1,334 @@
+/* apply: lock -> plan -> (plan file check) -> confirm -> journal begin ->
+ * changes in order -> verify -> journal end. */
+#include "core/apply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/pipeline.h"
+#include "lib/buf.h"
+#include "lib/fsutil.h"
+#include "lib/mem.h"
+#include "state/journal.h"
+#include "state/lock.h"
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void say(struct nr_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Progress goes to stderr, so that --json output stays clean. */
+static void say(struct nr_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vfprintf(ctx->errf, fmt, ap);
+	va_end(ap);
+}
+
+static json_t *addresses(const struct nr_plan *p, size_t upto)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < upto && i < p->n; i++)
+		json_array_append_new(a, json_string(p->v[i].address));
+	return a;
+}
+
+/* The commit live before this attempt: from the newest applied attempt. */
+static json_t *previous_commit(const char *state_dir)
+{
+	struct nr_journal j;
+	struct nr_err err = NR_ERR_INIT;
+	json_t *begin = NULL, *commit = json_null();
+
+	if (nr_journal_read(&j, state_dir, &err) < 0)
+		return commit;
+	if (nr_journal_last_applied(&j, &begin) && begin) {
+		json_t *c = json_object_get(begin, "commit");
+
+		if (c)
+			commit = json_incref(c);
+	}
+	nr_journal_release(&j);
+	return commit;
+}
+
+static int check_planfile(
+    struct nr_ctx *ctx, const struct nr_plan *plan, const char *path)
+{
+	json_error_t jerr;
+	json_t *saved = json_load_file(path, 0, &jerr);
+	const char *src, *live;
+	int rc = 0;
+
+	if (!saved) {
+		fprintf(ctx->errf, "netrec: cannot read plan file '%s': %s\n",
+		    path, jerr.text);
+		return -1;
+	}
+	src = json_string_value(json_object_get(saved, "source_digest"));
+	live = json_string_value(json_object_get(saved, "live_digest"));
+	if (!src || !live) {
+		fprintf(ctx->errf, "netrec: '%s' is not a netrec plan file\n",
+		    path);
+		rc = -1;
+	} else if (strcmp(src, plan->source_digest) != 0) {
+		fprintf(ctx->errf,
+		    "netrec: stale plan '%s': network.yaml "
+		    "changed since it was made; run plan again\n",
+		    path);
+		rc = -1;
+	} else if (strcmp(live, plan->live_digest) != 0) {
+		fprintf(ctx->errf,
+		    "netrec: stale plan '%s': the live state "
+		    "changed since it was made; run plan again\n",
+		    path);
+		rc = -1;
+	}
+	json_decref(saved);
+	return rc;
+}
+
+static bool confirm(struct nr_ctx *ctx, const struct nr_apply_opts *o)
+{
+	char answer[16] = "";
+
+	if (o->yes)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(ctx->errf,
+		    "netrec: apply needs --yes when its input is "
+		    "not a terminal (nothing was changed)\n");
+		return false;
+	}
+	fprintf(ctx->errf, "\nApply these changes? Only 'yes' is accepted: ");
+	if (!fgets(answer, sizeof(answer), stdin) ||
+	    strcmp(answer, "yes\n") != 0) {
+		fprintf(ctx->errf, "netrec: not applied\n");
+		return false;
+	}
+	return true;
+}
+
+struct attempt {
+	struct nr_ctx *ctx;
+	const struct nr_apply_opts *o;
+	long long seq;
+	long long started;
+};
+
+static int journal_end(struct attempt *a, const char *outcome, json_t *done,
+    const char *error, bool reboot_pending)
+{
+	struct nr_err err = NR_ERR_INIT;
+	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:b}", "seq",
+	    (json_int_t)a->seq, "event", "end", "action", a->o->action,
+	    "outcome", outcome, "done", done, "error",
+	    error ? json_string(error) : json_null(), "duration_ms",
+	    (json_int_t)(now_ms() - a->started), "reboot_pending",
+	    reboot_pending);
+	int rc = nr_journal_append(a->ctx->state_dir, e, &err);
+
+	json_decref(e);
+	if (rc < 0)
+		fprintf(a->ctx->errf, "netrec: journal: %s\n", err.msg);
+	return rc;
+}
+
+static int journal_begin(
+    struct attempt *a, const struct nr_pipeline *p, const struct nr_source *src)
+{
+	struct nr_journal j;
+	struct nr_err err = NR_ERR_INIT;
+	json_t *e;
+	int rc = nr_journal_read(&j, a->ctx->state_dir, &err);
+
+	if (rc < 0) {
+		fprintf(a->ctx->errf, "netrec: journal: %s\n", err.msg);
+		return rc;
+	}
+	if (j.bad_line)
+		fprintf(a->ctx->errf,
+		    "netrec: warning: the journal has a torn "
+		    "line %zu (an interrupted write); it is kept as it is\n",
+		    j.bad_line);
+	a->seq = j.last_seq + 1;
+	nr_journal_release(&j);
+	e = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:s, s:n, "
+		      "s:I}",
+	    "seq", (json_int_t)a->seq, "event", "begin", "action", a->o->action,
+	    "commit", p->commit ? json_string(p->commit) : json_null(),
+	    "previous_commit", previous_commit(a->ctx->state_dir), "source",
+	    src->name, "trigger", a->o->trigger ? a->o->trigger : "cli",
+	    "changes", addresses(&p->plan, p->plan.n), "plan_digest",
+	    p->plan.live_digest, "snapshot", "pid", (json_int_t)getpid());
+	rc = nr_journal_append(a->ctx->state_dir, e, &err);
+	json_decref(e);
+	if (rc < 0)
+		fprintf(a->ctx->errf,
+		    "netrec: journal: %s (nothing was "
+		    "changed)\n",
+		    err.msg);
+	return rc;
+}
+
+static void print_plan(struct nr_ctx *ctx, const struct nr_plan *plan)
+{
+	if (ctx->json) {
+		json_t *j = nr_plan_json(plan);
+
+		json_dumpf(j, ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', ctx->out);
+		json_decref(j);
+	} else if (ctx->verbosity >= 0) {
+		nr_plan_print(ctx->out, plan, ctx->color);
+	}
+	fflush(ctx->out);
+}
+
+/* Carries out the changes; returns how many were done, -1 on failure. */
+static int apply_changes(struct attempt *a, const struct nr_plan *plan,
+    size_t *done, struct nr_err *err, bool *reboot_skipped)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct nr_change *c = &plan->v[i];
+		long long t0 = now_ms();
+		int rc;
+
+		if (c->action == NR_ACT_REBOOT && !a->o->allow_reboot) {
+			*reboot_skipped = true;
+			continue;
+		}
+		say(a->ctx, "  %s %s ... ", nr_action_name(c->action),
+		    c->address);
+		rc = c->res->ops->apply(c, a->ctx, err);
+		if (rc < 0) {
+			say(a->ctx, "failed\n");
+			return -1;
+		}
+		say(a->ctx, "done (%lld ms)\n", now_ms() - t0);
+		*done = i + 1;
+	}
+	return 0;
+}
+
+/* Plans again after the apply: every change must be gone. */
+static int verify(struct nr_ctx *ctx, const struct nr_config *cfg,
+    const struct nr_source *src, unsigned targets, struct nr_buf *left,
+    bool *debt, struct nr_err *err)
+{
+	struct nr_pipeline p;
+	int rc;
+
+	nr_pipeline_init(&p, ctx, cfg, src, targets);
+	rc = nr_pipeline_plan(&p, err);
+	for (size_t i = 0; rc == 0 && i < p.plan.n; i++)
+		if (p.plan.v[i].action != NR_ACT_REBOOT &&
+		    p.plan.v[i].action != NR_ACT_RUN)
+			nr_buf_addf(left, "%s%s", left->len ? ", " : "",
+			    p.plan.v[i].address);
+	*debt = nr_plan_count_notes(&p.plan, NR_NOTE_DEBT) > 0;
+	nr_pipeline_release(&p);
+	return rc;
+}
+
+int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
+    const struct nr_source *src, const struct nr_apply_opts *o)
+{
+	struct attempt a = { ctx, o, 0, now_ms() };
+	struct nr_err err = NR_ERR_INIT;
+	struct nr_lock lock = { -1 };
+	struct nr_pipeline p;
+	struct nr_buf left = NR_BUF_INIT;
+	char *backup = NULL;
+	size_t done = 0;
+	bool reboot_skipped = false, debt = false;
+	int rc = 1;
+
+	nr_pipeline_init(&p, ctx, cfg, src, o->targets);
+	if (nr_lock_acquire(&lock, ctx->state_dir, o->lock_timeout_ms, &err) <
+	    0) {
+		fprintf(ctx->errf, "netrec: %s\n", err.msg);
+		goto out;
+	}
+	if (nr_pipeline_plan(&p, &err) < 0) {
+		fprintf(ctx->errf, "netrec: %s\n", err.msg);
+		goto out;
+	}
+	if (o->planfile && check_planfile(ctx, &p.plan, o->planfile) < 0)
+		goto out;
+	print_plan(ctx, &p.plan);
+	if (nr_plan_count_notes(&p.plan, NR_NOTE_REFUSE)) {
+		if (journal_begin(&a, &p, src) == 0)
+			journal_end(&a, "refused", json_array(),
+			    "refused by the plan's checks", false);
+		fprintf(ctx->errf,
+		    "netrec: refusing to apply (see 'refused' "
+		    "above); nothing was changed\n");
+		goto out;
+	}
+	if (p.plan.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (!confirm(ctx, o))
+		goto out;
+	if (journal_begin(&a, &p, src) < 0)
+		goto out;
+	backup = nr_asprintf("%s/backup/%lld", ctx->state_dir, a.seq);
+	ctx->backup_dir = backup;
+	say(ctx, "\nApplying %zu changes:\n", p.plan.n);
+	if (apply_changes(&a, &p.plan, &done, &err, &reboot_skipped) < 0) {
+		fprintf(ctx->errf, "netrec: %s: %s\n", p.plan.v[done].address,
+		    err.msg);
+		fprintf(ctx->errf,
+		    "netrec: apply stopped; %zu of %zu changes "
+		    "were made (the journal lists them)\n",
+		    done, p.plan.n);
+		journal_end(
+		    &a, "failed", addresses(&p.plan, done), err.msg, false);
+		goto out;
+	}
+	if (verify(ctx, cfg, src, o->targets, &left, &debt, &err) < 0 ||
+	    left.len) {
+		char *msg = left.len
+		    ? nr_asprintf("not converged after apply: %s", left.s)
+		    : nr_strdup(err.msg);
+
+		fprintf(ctx->errf, "netrec: %s\n", msg);
+		journal_end(&a, "failed", addresses(&p.plan, done), msg, debt);
+		free(msg);
+		goto out;
+	}
+	if (journal_end(&a, "applied", addresses(&p.plan, done), NULL,
+		debt || reboot_skipped) < 0)
+		goto out;
+	say(ctx, "\nApply complete: %zu changes in %lld ms.\n", p.plan.n,
+	    now_ms() - a.started);
+	if (debt || reboot_skipped)
+		say(ctx,
+		    "A reboot is pending: the changes take full effect after "
+		    "one (apply --allow-reboot, or reboot when it suits you).\n");
+	rc = 0;
+out:
+	ctx->backup_dir = NULL;
+	free(backup);
+	nr_buf_release(&left);
+	nr_pipeline_release(&p);
+	nr_lock_release(&lock);
+	return rc;
+}

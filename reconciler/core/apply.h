@@ -1,0 +1,29 @@
+/* apply: the pipeline's plan carried out under the lock, journaled from
+ * begin to end, verified by planning again. */
+#ifndef NR_APPLY_H
+#define NR_APPLY_H
+
+#include <stdbool.h>
+
+#include "conf/config.h"
+#include "conf/source.h"
+#include "lib/ctx.h"
+
+struct nr_apply_opts {
+	unsigned targets; /* NR_LAYER_* */
+	const char *planfile; /* apply exactly this saved plan, or NULL */
+	bool yes; /* no question asked */
+	bool allow_reboot;
+	bool allow_restart;
+	int lock_timeout_ms;
+	const char *action; /* "apply" or "rollback" for the journal */
+	const char *trigger; /* "cli", "hook", "auto" */
+};
+
+/* Plans and applies `cfg` (read from `src`). Prints the plan and the
+ * progress; returns a CLI exit code (0 applied or nothing to do, 1 error
+ * or refused). */
+int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
+    const struct nr_source *src, const struct nr_apply_opts *o);
+
+#endif

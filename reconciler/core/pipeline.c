@@ -1,0 +1,152 @@
+/* pipeline: derive -> observe -> digest -> diff -> post-actions. */
+#include "core/pipeline.h"
+
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/mem.h"
+
+static void sha256_hex(char out[65], const void *data, size_t len)
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+	out[2 * n] = '\0';
+}
+
+void nr_pipeline_init(struct nr_pipeline *p, struct nr_ctx *ctx,
+    const struct nr_config *cfg, const struct nr_source *src, unsigned targets)
+{
+	memset(p, 0, sizeof(*p));
+	p->ctx = ctx;
+	p->cfg = cfg;
+	nr_plan_init(&p->plan);
+	p->plan.targets = targets;
+	p->plan.source = nr_strdup(src->name);
+	if (src->commit[0]) {
+		p->plan.commit = nr_strdup(src->commit);
+		p->commit = p->plan.commit;
+	}
+	sha256_hex(p->plan.source_digest, src->data, src->len);
+}
+
+void nr_pipeline_release(struct nr_pipeline *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct nr_resource *r = p->res[i];
+
+		if (r->ops->free_want)
+			r->ops->free_want(r->want);
+		if (r->have && r->ops->free_have)
+			r->ops->free_have(r->have);
+		free(r->address);
+		free(r);
+	}
+	free(p->res);
+	nr_plan_release(&p->plan);
+	memset(p, 0, sizeof(*p));
+}
+
+struct nr_resource *nr_pipeline_add(struct nr_pipeline *p,
+    const struct nr_resource_ops *ops, void *want,
+    const struct nr_post *const *post, const char *address_fmt, ...)
+{
+	struct nr_resource *r = nr_calloc(1, sizeof(*r));
+	struct nr_resource **slot = NR_PUSH(p->res, p->n, p->cap);
+	struct nr_buf b = NR_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, address_fmt);
+	nr_buf_vaddf(&b, address_fmt, ap);
+	va_end(ap);
+	r->ops = ops;
+	r->want = want;
+	r->post = post;
+	r->address = nr_buf_detach(&b);
+	*slot = r;
+	return r;
+}
+
+const char *nr_pipeline_origin(const struct nr_pipeline *p)
+{
+	return p->commit ? p->commit : "a local file";
+}
+
+extern const struct nr_resource_ops nr_res_run;
+
+/* After the diff: each post-action once, after the last change that needs
+ * it; then one reboot change when a change only takes effect after one. */
+static void add_post_actions(struct nr_pipeline *p)
+{
+	size_t nchanges = p->plan.n;
+	bool reboot = false;
+
+	for (size_t i = 0; i < nchanges; i++) {
+		const struct nr_resource *r = p->plan.v[i].res;
+
+		reboot = reboot ||
+		    p->plan.v[i].disruption == NR_DIS_HOST_REBOOT;
+		for (size_t k = 0; r->post && r->post[k]; k++) {
+			const struct nr_post *post = r->post[k];
+			struct nr_resource *run = NULL;
+			size_t j;
+
+			for (j = nchanges; j < p->plan.n; j++)
+				if (p->plan.v[j].res->want == post)
+					break;
+			if (j < p->plan.n)
+				continue;
+			run = nr_pipeline_add(p, &nr_res_run, (void *)post,
+			    NULL, "host.run[%s]", post->name);
+			nr_plan_add(&p->plan, run, NR_ACT_RUN, NR_DIS_NONE,
+			    NULL, "after %s", p->plan.v[i].address);
+		}
+	}
+	if (reboot) {
+		struct nr_resource *r =
+		    nr_pipeline_add(p, &nr_res_run, NULL, NULL, "host.reboot");
+
+		nr_plan_add(&p->plan, r, NR_ACT_REBOOT, NR_DIS_HOST_REBOOT,
+		    NULL,
+		    "the kernel command line or driver denylist changed; "
+		    "only with --allow-reboot");
+	}
+}
+
+int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err)
+{
+	struct nr_buf live = NR_BUF_INIT;
+	size_t nres;
+
+	if (p->plan.targets & NR_LAYER_HOST)
+		nr_host_resources(p);
+	nres = p->n;
+	for (size_t i = 0; i < nres; i++) {
+		struct nr_resource *r = p->res[i];
+		json_t *j;
+		char *s;
+		int rc = r->ops->observe(&r->have, r, p->ctx, err);
+
+		if (rc < 0) {
+			nr_buf_release(&live);
+			return rc;
+		}
+		j = r->ops->live_json(r);
+		s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		nr_buf_addf(&live, "%s=%s\n", r->address, s);
+		free(s);
+		json_decref(j);
+	}
+	sha256_hex(p->plan.live_digest, live.s, live.len);
+	nr_buf_release(&live);
+	for (size_t i = 0; i < nres; i++)
+		p->res[i]->ops->diff(&p->plan, p->res[i]);
+	add_post_actions(p);
+	return 0;
+}
