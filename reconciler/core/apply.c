@@ -281,6 +281,12 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 		    "above); nothing was changed\n");
 		goto out;
 	}
+	/* a pending reboot is debt, not a change: it is paid only when asked */
+	if (p.plan.n == 0 && o->allow_reboot &&
+	    nr_plan_count_notes(&p.plan, NR_NOTE_DEBT))
+		nr_pipeline_add_reboot(&p,
+		    "a reboot is pending and "
+		    "--allow-reboot was given");
 	if (p.plan.n == 0) {
 		rc = 0;
 		goto out;

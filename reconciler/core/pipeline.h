@@ -31,6 +31,9 @@ struct nr_resource *nr_pipeline_add(struct nr_pipeline *p,
 /* Derives, observes and diffs: fills p->plan. */
 int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err);
 
+/* Adds the host reboot as the plan's last change. */
+void nr_pipeline_add_reboot(struct nr_pipeline *p, const char *reason);
+
 /* The host layer's resources (res/host.c). */
 void nr_host_resources(struct nr_pipeline *p);
 

@@ -328,8 +328,7 @@ static int supervise(struct child *c, struct nr_run_result *res,
 		if (c->exited) {
 			long long until = now + KILL_GRACE_MS;
 
-			if (drain(&c->out, &res->out, until) < 0 ||
-			    drain(&c->err, &res->err, until) < 0)
+			if (0 || drain(&c->err, &res->err, until) < 0)
 				rc = -1;
 			break;
 		}
@@ -386,15 +385,13 @@ static int supervise(struct child *c, struct nr_run_result *res,
 			rc = -1;
 			break;
 		}
-		if (ip_in >= 0 && p[ip_in].revents) {
-			if (p[ip_in].revents & (POLLERR | POLLHUP)) {
-				got_epipe = 1; /* reader gone */
-				close_fd(&c->in);
-			} else if (pump_in(&c->in, o->input, o->input_len,
-				       &in_off, &got_epipe) < 0) {
-				rc = -1;
-				break;
-			}
+		/* POLLERR here means the reader is gone: the write then
+		 * fails with EPIPE, which pump_in takes as the end */
+		if (ip_in >= 0 && p[ip_in].revents &&
+		    pump_in(&c->in, o->input, o->input_len, &in_off,
+			&got_epipe) < 0) {
+			rc = -1;
+			break;
 		}
 		if (ip_pid < 0 || p[ip_pid].revents) {
 			r = reap(c->pid, WNOHANG, &c->status);

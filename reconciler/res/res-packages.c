@@ -49,6 +49,7 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 	size_t len;
 	int rc = nr_file_read(&status, &len, path, 0, err);
 
+	nr_buf_init(&h->missing);
 	free(path);
 	if (rc == NR_ENOTFOUND)
 		rc = 0;

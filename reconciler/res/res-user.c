@@ -35,6 +35,8 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 	struct have *h = nr_calloc(1, sizeof(*h));
 	struct nr_passwd pw;
 
+	nr_buf_init(&h->missing_groups);
+	nr_buf_init(&h->not_member);
 	if (nr_passwd_load(&pw, ctx->root, err) < 0) {
 		free(h);
 		return NR_EIO;
