@@ -108,15 +108,19 @@ static void add_post_actions(struct nr_pipeline *p)
 			    NULL, "after %s", p->plan.v[i].address);
 		}
 	}
-	if (reboot) {
-		struct nr_resource *r =
-		    nr_pipeline_add(p, &nr_res_run, NULL, NULL, "host.reboot");
+	if (reboot)
+		nr_pipeline_add_reboot(p,
+		    "the kernel command line or driver "
+		    "denylist changed; only with --allow-reboot");
+}
 
-		nr_plan_add(&p->plan, r, NR_ACT_REBOOT, NR_DIS_HOST_REBOOT,
-		    NULL,
-		    "the kernel command line or driver denylist changed; "
-		    "only with --allow-reboot");
-	}
+void nr_pipeline_add_reboot(struct nr_pipeline *p, const char *reason)
+{
+	struct nr_resource *r =
+	    nr_pipeline_add(p, &nr_res_run, NULL, NULL, "host.reboot");
+
+	nr_plan_add(
+	    &p->plan, r, NR_ACT_REBOOT, NR_DIS_HOST_REBOOT, NULL, "%s", reason);
 }
 
 int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err)

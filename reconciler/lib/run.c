@@ -328,7 +328,8 @@ static int supervise(struct child *c, struct nr_run_result *res,
 		if (c->exited) {
 			long long until = now + KILL_GRACE_MS;
 
-			if (0 || drain(&c->err, &res->err, until) < 0)
+			if (drain(&c->out, &res->out, until) < 0 ||
+			    drain(&c->err, &res->err, until) < 0)
 				rc = -1;
 			break;
 		}
