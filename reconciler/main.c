@@ -99,6 +99,8 @@ static void usage_cmd(FILE *fp, const struct nr_cmd *c)
 	fprintf(fp, "usage: netrec [global options] %s%s%s%s\n\n%s\n", c->name,
 	    c->opts ? " [options]" : "", *c->args ? " " : "", c->args,
 	    c->summary);
+	if (!c->exec)
+		fputs("\nNot implemented yet: running it exits 1.\n", fp);
 	if (c->opts) {
 		fputs("\nOptions:\n", fp);
 		nr_opts_help(fp, c->opts);

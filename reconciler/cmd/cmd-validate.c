@@ -28,9 +28,16 @@ static size_t count_lines(const char *text)
 	return n;
 }
 
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void print_summary(struct nr_ctx *ctx, const struct nr_config *c)
 {
 	FILE *o = ctx->out;
+	size_t lines = count_lines(c->router.config.s);
+	size_t secrets = count_secrets(c->router.config.s);
 
 	if (c->hardware.o.present) {
 		fprintf(o, "  passthrough  ");
@@ -50,12 +57,14 @@ static void print_summary(struct nr_ctx *ctx, const struct nr_config *c)
 	}
 	if (c->host.o.present)
 		fprintf(o,
-		    "  host         %s IOMMU, %zu packages, user %s, "
-		    "%zu NTP servers, %zu extra files\n",
+		    "  host         %s IOMMU, %zu package%s, user %s, "
+		    "%zu NTP server%s, %zu extra file%s\n",
 		    c->host.iommu.s, c->host.packages.n,
+		    plural(c->host.packages.n),
 		    c->host.service_user.o.present ? c->host.service_user.name.s
 						   : "(none)",
-		    c->host.ntp.servers.n, c->host.files.n);
+		    c->host.ntp.servers.n, plural(c->host.ntp.servers.n),
+		    c->host.files.n, plural(c->host.files.n));
 	if (c->vm.o.present)
 		fprintf(o,
 		    "  vm           %s: %s/%s, %s, %s, cpu %s, %lld cpus, "
@@ -67,16 +76,15 @@ static void print_summary(struct nr_ctx *ctx, const struct nr_config *c)
 	if (c->router.o.present)
 		fprintf(o,
 		    "  router       %s at %s:%lld as %s, %s mode, %zu "
-		    "config lines, %zu secret references\n",
+		    "config line%s, %zu secret reference%s\n",
 		    c->router.type.s, c->router.host.s, c->router.ssh.port.num,
-		    c->router.ssh.user.s, c->router.mode.s,
-		    count_lines(c->router.config.s),
-		    count_secrets(c->router.config.s));
+		    c->router.ssh.user.s, c->router.mode.s, lines,
+		    plural(lines), secrets, plural(secrets));
 	if (c->checks.o.present)
 		fprintf(o,
-		    "  checks       %zu probes within %s, on failure %s\n",
-		    c->checks.probes.n, c->checks.timeout.s,
-		    c->checks.on_failure.s);
+		    "  checks       %zu probe%s within %s, on failure %s\n",
+		    c->checks.probes.n, plural(c->checks.probes.n),
+		    c->checks.timeout.s, c->checks.on_failure.s);
 }
 
 static json_t *diags_json(const struct nr_diags *d, enum nr_severity sev)
@@ -106,8 +114,16 @@ static int exec_validate(struct nr_ctx *ctx, const struct nr_args *a)
 	nr_diags_init(&diags);
 	memset(&cfg, 0, sizeof(cfg));
 	rc = nr_cmd_load(ctx, &src, &cfg, &diags);
-	if (rc < 0 && rc != NR_ECONFIG)
+	if (rc < 0 && rc != NR_ECONFIG) {
+		/* the source could not be read (printed): still answer in JSON */
+		if (ctx->json)
+			nr_cmd_print_json(ctx,
+			    json_pack("{s:s, s:n, s:b, s:[], "
+				      "s:[]}",
+				"file", ctx->repo ? ctx->repo : ctx->file,
+				"commit", "valid", 0, "errors", "warnings"));
 		goto out;
+	}
 	if (ctx->json) {
 		nr_cmd_print_json(ctx,
 		    json_pack("{s:s, s:o, s:b, s:o, s:o}", "file", src.name,

@@ -38,6 +38,11 @@ static void check_hardware(const struct nr_hardware *hw, struct nr_diags *d)
 {
 	const struct nr_host_nic *nic = &hw->host_nic;
 
+	if (hw->passthrough.n && !nic->o.present)
+		nr_diag_warn(d, hw->o.loc,
+		    "hardware.host_nic is not declared: "
+		    "the PCI guard cannot make sure the host keeps its own NIC");
+
 	for (size_t i = 0; i < hw->passthrough.n; i++) {
 		const struct nr_pt_port *p = &hw->passthrough.v[i];
 		const struct nr_pt_port *first = find_port(hw, p->slot.s, i);
