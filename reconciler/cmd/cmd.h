@@ -31,5 +31,6 @@ extern const struct nr_cmd nr_cmd_plan;
 extern const struct nr_cmd nr_cmd_apply;
 extern const struct nr_cmd nr_cmd_status;
 extern const struct nr_cmd nr_cmd_history;
+extern const struct nr_cmd nr_cmd_snapshot;
 
 #endif

@@ -108,12 +108,23 @@ struct nr_snapshots {
 	struct nr_val keep;
 };
 
+enum nr_nic_type { NR_NIC_USER };
+
+/* A virtual NIC (for a lab or rehearsal VM reached without passthrough). */
+struct nr_vm_nic {
+	struct nr_obj o;
+	struct nr_val type; /* user: QEMU's user-mode network */
+	struct nr_vals forward; /* "tcp:127.0.0.1:2222-:22" */
+};
+
 struct nr_vm {
 	struct nr_obj o;
 	struct nr_val name, dir, disk, image_source, machine, accel, cpu;
 	struct nr_val cpus, memory; /* memory.num: bytes */
 	struct nr_all_or_list passthrough;
+	NR_LIST(struct nr_vm_nic) nics;
 	struct nr_val supervisor;
+	struct nr_val stop_timeout; /* num: seconds */
 	struct nr_snapshots snapshots;
 };
 

@@ -422,3 +422,47 @@ static const char *parse_word(
 }
 
 const struct nr_format nr_fmt_word = { "^[A-Za-z0-9_.,=+:-]+$", parse_word };
+
+/* One port of a hostfwd rule: an optional IPv4 address, ':', a port. */
+static bool fwd_side(const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n);
+	size_t plen;
+	long port;
+
+	if (!colon)
+		return false;
+	for (const char *p = s; p < colon; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			return false;
+	plen = (size_t)(s + n - colon - 1);
+	if (plen == 0 || plen > 5 || strspn(colon + 1, "0123456789") < plen)
+		return false;
+	port = strtol(colon + 1, NULL, 10);
+	return port >= 1 && port <= 65535;
+}
+
+static const char *parse_hostfwd(
+    const char *in, char **norm, long long *num, char *why, size_t whylen)
+{
+	const char *dash = strchr(in, '-');
+	const char *rest;
+
+	(void)norm;
+	(void)num;
+	if (strncmp(in, "tcp:", 4) == 0 || strncmp(in, "udp:", 4) == 0) {
+		rest = in + 4;
+		if (dash && fwd_side(rest, (size_t)(dash - rest)) &&
+		    fwd_side(dash + 1, strlen(dash + 1)))
+			return NULL;
+	}
+	return FAIL("malformed port forward '%s' (expected "
+		    "tcp:HOSTADDR:HOSTPORT-GUESTADDR:GUESTPORT, e.g. "
+		    "tcp:127.0.0.1:2222-:22)",
+	    in);
+}
+
+const struct nr_format nr_fmt_hostfwd = {
+	"^(tcp|udp):[0-9.]*:[0-9]{1,5}-[0-9.]*:[0-9]{1,5}$",
+	parse_hostfwd,
+};

@@ -185,6 +185,25 @@ static const struct nr_object snapshots = {
 	0,
 };
 
+static const char *const nic_types[] = { "user", NULL };
+
+static const struct nr_field vm_nic_fields[] = {
+	STR(struct nr_vm_nic, type, .enums = nic_types, .def = "user",
+	    .doc = "user: QEMU's user-mode network (no host setup needed)"),
+	STRS(struct nr_vm_nic, forward, &nr_fmt_hostfwd,
+	    .doc = "host port forwards, as QEMU's hostfwd: "
+		   "PROTO:HOSTADDR:HOSTPORT-GUESTADDR:GUESTPORT",
+	    .example = "[\"tcp:127.0.0.1:2222-:22\"]"),
+	END,
+};
+
+static const struct nr_object vm_nic = {
+	"A virtual NIC of the VM (virtio-net)",
+	sizeof(struct nr_vm_nic),
+	vm_nic_fields,
+	0,
+};
+
 static const struct nr_field vm_fields[] = {
 	STR(struct nr_vm, name, .required = 1, .fmt = &nr_fmt_name,
 	    .doc = "VM name; also the systemd unit name",
@@ -217,9 +236,15 @@ static const struct nr_field vm_fields[] = {
 	    .def = "all",
 	    .doc = "\"all\" passthrough ports of hardware, or a list of their "
 		   "slots" },
+	OBJS(struct nr_vm, nics, vm_nic, struct nr_vm_nic,
+	    .doc = "virtual NICs besides the passed-through ports (none by "
+		   "default: -nic none)"),
 	STR(struct nr_vm, supervisor, .enums = supervisor_words,
 	    .def = "systemd",
 	    .doc = "who runs QEMU: a systemd unit, or netrec itself (direct)"),
+	STR(struct nr_vm, stop_timeout, .fmt = &nr_fmt_duration, .def = "60s",
+	    .doc = "how long a graceful stop (ACPI power button) may take "
+		   "before QEMU is told to quit"),
 	OBJ(struct nr_vm, snapshots, snapshots, .doc = "disk snapshots"),
 	END,
 };

@@ -55,6 +55,6 @@ extern const struct nr_object nr_schema_root;
 extern const struct nr_format nr_fmt_pci_slot, nr_fmt_pci_id, nr_fmt_memory,
     nr_fmt_duration, nr_fmt_hostport, nr_fmt_filemode, nr_fmt_abspath,
     nr_fmt_path, nr_fmt_name, nr_fmt_unix_name, nr_fmt_owner, nr_fmt_package,
-    nr_fmt_word, nr_fmt_host, nr_fmt_driver;
+    nr_fmt_word, nr_fmt_host, nr_fmt_driver, nr_fmt_hostfwd;
 
 #endif

@@ -15,6 +15,7 @@
 #include "lib/mem.h"
 #include "state/journal.h"
 #include "state/lock.h"
+#include "vm/snapshot.h"
 
 static long long now_ms(void)
 {
@@ -22,21 +23,6 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void say(struct nr_ctx *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Progress goes to stderr, so that --json output stays clean. */
-static void say(struct nr_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ctx->verbosity < 0)
-		return;
-	va_start(ap, fmt);
-	vfprintf(ctx->errf, fmt, ap);
-	va_end(ap);
 }
 
 static json_t *addresses(const struct nr_plan *p, size_t upto)
@@ -149,8 +135,8 @@ static int journal_end(struct attempt *a, const char *outcome, json_t *done,
 	return rc;
 }
 
-static int journal_begin(
-    struct attempt *a, const struct nr_pipeline *p, const struct nr_source *src)
+static int journal_begin(struct attempt *a, const struct nr_pipeline *p,
+    const struct nr_source *src, const char *snapshot)
 {
 	struct nr_journal j;
 	struct nr_err err = NR_ERR_INIT;
@@ -168,14 +154,15 @@ static int journal_begin(
 		    j.bad_line);
 	a->seq = j.last_seq + 1;
 	nr_journal_release(&j);
-	e = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:s, s:n, "
-		      "s:I}",
+	e = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:s, s:s?, "
+		      "s:b, s:I}",
 	    "seq", (json_int_t)a->seq, "event", "begin", "action", a->o->action,
 	    "commit", p->commit ? json_string(p->commit) : json_null(),
 	    "previous_commit", previous_commit(a->ctx->state_dir), "source",
 	    src->name, "trigger", a->o->trigger ? a->o->trigger : "cli",
 	    "changes", addresses(&p->plan, p->plan.n), "plan_digest",
-	    p->plan.live_digest, "snapshot", "pid", (json_int_t)getpid());
+	    p->plan.live_digest, "snapshot", snapshot, "no_snapshot",
+	    a->o->no_snapshot, "pid", (json_int_t)getpid());
 	rc = nr_journal_append(a->ctx->state_dir, e, &err);
 	json_decref(e);
 	if (rc < 0)
@@ -200,12 +187,41 @@ static void print_plan(struct nr_ctx *ctx, const struct nr_plan *plan)
 	fflush(ctx->out);
 }
 
-/* Carries out the changes; returns how many were done, -1 on failure. */
-static int apply_changes(struct attempt *a, const struct nr_plan *plan,
-    size_t *done, struct nr_err *err, bool *reboot_skipped)
+/* Before a change, its resource's post-actions are recorded as owed, so
+ * that an apply that stops before running them leaves them in the next
+ * plan (state/pending.h). */
+static int owe_posts(struct attempt *a, struct nr_pipeline *p,
+    const struct nr_change *c, struct nr_err *err)
 {
-	for (size_t i = 0; i < plan->n; i++) {
-		const struct nr_change *c = &plan->v[i];
+	bool more = false;
+
+	for (size_t k = 0; c->res->post && c->res->post[k]; k++)
+		more = nr_pending_add(&p->pending, c->res->post[k]->name) ||
+		    more;
+	return more ? nr_pending_save(&p->pending, a->ctx->state_dir, err) : 0;
+}
+
+/* After a post-action ran, it is owed no more. Failing to record that
+ * only means it runs once more next time: a warning. */
+static void paid_post(
+    struct attempt *a, struct nr_pipeline *p, const struct nr_change *c)
+{
+	const struct nr_post *post = c->res->want;
+	struct nr_err err = NR_ERR_INIT;
+
+	if (c->action != NR_ACT_RUN || !post ||
+	    !nr_pending_remove(&p->pending, post->name))
+		return;
+	if (nr_pending_save(&p->pending, a->ctx->state_dir, &err) < 0)
+		fprintf(a->ctx->errf, "\nnetrec: warning: %s\n", err.msg);
+}
+
+/* Carries out the changes; returns how many were done, -1 on failure. */
+static int apply_changes(struct attempt *a, struct nr_pipeline *p, size_t *done,
+    struct nr_err *err, bool *reboot_skipped)
+{
+	for (size_t i = 0; i < p->plan.n; i++) {
+		const struct nr_change *c = &p->plan.v[i];
 		long long t0 = now_ms();
 		int rc;
 
@@ -213,17 +229,81 @@ static int apply_changes(struct attempt *a, const struct nr_plan *plan,
 			*reboot_skipped = true;
 			continue;
 		}
-		say(a->ctx, "  %s %s ... ", nr_action_name(c->action),
+		nr_say(a->ctx, "  %s %s ... ", nr_action_name(c->action),
 		    c->address);
-		rc = c->res->ops->apply(c, a->ctx, err);
+		rc = owe_posts(a, p, c, err);
+		if (rc == 0)
+			rc = c->res->ops->apply(c, a->ctx, err);
 		if (rc < 0) {
-			say(a->ctx, "failed\n");
+			nr_say(a->ctx, "failed\n");
 			return -1;
 		}
-		say(a->ctx, "done (%lld ms)\n", now_ms() - t0);
+		nr_say(a->ctx, "done (%lld ms)\n", now_ms() - t0);
 		*done = i + 1;
+		paid_post(a, p, c);
 	}
 	return 0;
+}
+
+/* The pre-apply snapshot of the VM disk: online while the VM runs, with
+ * qemu-img while it is stopped; none when the VM layer is not applied,
+ * with --no-snapshot, or before the disk exists. A failure stops the
+ * apply before any change. */
+static int take_snapshot(struct nr_ctx *ctx, const struct nr_config *cfg,
+    const struct nr_pipeline *p, const struct nr_apply_opts *o, char **out)
+{
+	struct nr_err err = NR_ERR_INIT;
+	struct nr_img_info info;
+	long long t0 = now_ms();
+	bool online = false;
+	char *name;
+	int rc;
+
+	*out = NULL;
+	if (!(o->targets & NR_LAYER_VM) || !cfg->vm.o.present)
+		return 0;
+	if (o->no_snapshot) {
+		nr_say(ctx, "\nNo pre-apply snapshot (--no-snapshot).\n");
+		return 0;
+	}
+	rc = nr_snapshot_list(&info, cfg, &err);
+	if (rc == NR_ENOTFOUND) {
+		nr_say(ctx,
+		    "\nNo pre-apply snapshot: the VM disk does not exist "
+		    "yet.\n");
+		return 0;
+	}
+	if (rc == 0)
+		nr_img_info_release(&info);
+	name = nr_snapshot_name(p->commit);
+	if (rc == 0)
+		rc = nr_snapshot_create(cfg, name, &online, &err);
+	if (rc < 0) {
+		fprintf(ctx->errf,
+		    "netrec: pre-apply snapshot failed: %s "
+		    "(nothing was applied)\n",
+		    err.msg);
+		free(name);
+		return rc;
+	}
+	nr_say(ctx, "\nSnapshot %s taken %s in %lld ms.\n", name,
+	    online ? "online (the VM kept running)" : "offline", now_ms() - t0);
+	*out = name;
+	return 0;
+}
+
+static void prune_snapshots(struct nr_ctx *ctx, const struct nr_config *cfg)
+{
+	struct nr_err err = NR_ERR_INIT;
+	int pruned = 0;
+
+	if (nr_snapshot_prune(cfg, cfg->vm.snapshots.keep.num, &pruned, &err) <
+	    0)
+		fprintf(ctx->errf,
+		    "netrec: warning: pruning old snapshots: %s\n", err.msg);
+	else if (pruned)
+		nr_say(ctx, "Pruned %d old netrec snapshot%s (keep %lld).\n",
+		    pruned, pruned == 1 ? "" : "s", cfg->vm.snapshots.keep.num);
 }
 
 /* Plans again after the apply: every change must be gone. */
@@ -254,7 +334,7 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 	struct nr_lock lock = { -1 };
 	struct nr_pipeline p;
 	struct nr_buf left = NR_BUF_INIT;
-	char *backup = NULL;
+	char *backup = NULL, *snapshot = NULL;
 	size_t done = 0;
 	bool reboot_skipped = false, debt = false;
 	int rc = 1;
@@ -273,7 +353,7 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 		goto out;
 	print_plan(ctx, &p.plan);
 	if (nr_plan_count_notes(&p.plan, NR_NOTE_REFUSE)) {
-		if (journal_begin(&a, &p, src) == 0)
+		if (journal_begin(&a, &p, src, NULL) == 0)
 			journal_end(&a, "refused", json_array(),
 			    "refused by the plan's checks", false);
 		fprintf(ctx->errf,
@@ -293,12 +373,20 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 	}
 	if (!confirm(ctx, o))
 		goto out;
-	if (journal_begin(&a, &p, src) < 0)
+	if (take_snapshot(ctx, cfg, &p, o, &snapshot) < 0) {
+		if (journal_begin(&a, &p, src, NULL) == 0)
+			journal_end(&a, "failed", json_array(),
+			    "the pre-apply "
+			    "snapshot failed; nothing was applied",
+			    false);
+		goto out;
+	}
+	if (journal_begin(&a, &p, src, snapshot) < 0)
 		goto out;
 	backup = nr_asprintf("%s/backup/%lld", ctx->state_dir, a.seq);
 	ctx->backup_dir = backup;
-	say(ctx, "\nApplying %zu changes:\n", p.plan.n);
-	if (apply_changes(&a, &p.plan, &done, &err, &reboot_skipped) < 0) {
+	nr_say(ctx, "\nApplying %zu changes:\n", p.plan.n);
+	if (apply_changes(&a, &p, &done, &err, &reboot_skipped) < 0) {
 		fprintf(ctx->errf, "netrec: %s: %s\n", p.plan.v[done].address,
 		    err.msg);
 		fprintf(ctx->errf,
@@ -323,16 +411,19 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 	if (journal_end(&a, "applied", addresses(&p.plan, done), NULL,
 		debt || reboot_skipped) < 0)
 		goto out;
-	say(ctx, "\nApply complete: %zu changes in %lld ms.\n", p.plan.n,
+	if (snapshot)
+		prune_snapshots(ctx, cfg);
+	nr_say(ctx, "\nApply complete: %zu changes in %lld ms.\n", p.plan.n,
 	    now_ms() - a.started);
 	if (debt || reboot_skipped)
-		say(ctx,
+		nr_say(ctx,
 		    "A reboot is pending: the changes take full effect after "
 		    "one (apply --allow-reboot, or reboot when it suits you).\n");
 	rc = 0;
 out:
 	ctx->backup_dir = NULL;
 	free(backup);
+	free(snapshot);
 	nr_buf_release(&left);
 	nr_pipeline_release(&p);
 	nr_lock_release(&lock);

@@ -15,6 +15,7 @@ struct nr_apply_opts {
 	bool yes; /* no question asked */
 	bool allow_reboot;
 	bool allow_restart;
+	bool no_snapshot; /* skip the pre-apply VM disk snapshot */
 	int lock_timeout_ms;
 	const char *action; /* "apply" or "rollback" for the journal */
 	const char *trigger; /* "cli", "hook", "auto" */

@@ -50,6 +50,7 @@ void nr_pipeline_release(struct nr_pipeline *p)
 	}
 	free(p->res);
 	nr_plan_release(&p->plan);
+	nr_pending_release(&p->pending);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -80,32 +81,55 @@ const char *nr_pipeline_origin(const struct nr_pipeline *p)
 
 extern const struct nr_resource_ops nr_res_run;
 
-/* After the diff: each post-action once, after the last change that needs
- * it; then one reboot change when a change only takes effect after one. */
-static void add_post_actions(struct nr_pipeline *p)
+/* Whether the post-action is among the changes from `from` on. */
+static bool planned(
+    const struct nr_plan *plan, size_t from, const struct nr_post *post)
+{
+	for (size_t j = from; j < plan->n; j++)
+		if (plan->v[j].action == NR_ACT_RUN &&
+		    plan->v[j].res->want == post)
+			return true;
+	return false;
+}
+
+/* After the diff: each post-action once, after the changes, in the order
+ * of the resources. It runs when a change of its resource is planned, or
+ * when an earlier apply stopped before running it (p->pending). Then one
+ * reboot change when a change only takes effect after one. */
+static void add_post_actions(struct nr_pipeline *p, size_t nres)
 {
 	size_t nchanges = p->plan.n;
 	bool reboot = false;
 
-	for (size_t i = 0; i < nchanges; i++) {
-		const struct nr_resource *r = p->plan.v[i].res;
-
+	for (size_t i = 0; i < nchanges; i++)
 		reboot = reboot ||
 		    p->plan.v[i].disruption == NR_DIS_HOST_REBOOT;
+	for (size_t i = 0; i < nres; i++) {
+		const struct nr_resource *r = p->res[i];
+		size_t first = nchanges;
+
+		for (size_t j = 0; j < nchanges && first == nchanges; j++)
+			if (p->plan.v[j].res == r)
+				first = j;
 		for (size_t k = 0; r->post && r->post[k]; k++) {
 			const struct nr_post *post = r->post[k];
-			struct nr_resource *run = NULL;
-			size_t j;
+			struct nr_resource *run;
 
-			for (j = nchanges; j < p->plan.n; j++)
-				if (p->plan.v[j].res->want == post)
-					break;
-			if (j < p->plan.n)
+			if ((first == nchanges &&
+				!nr_pending_has(&p->pending, post->name)) ||
+			    planned(&p->plan, nchanges, post))
 				continue;
 			run = nr_pipeline_add(p, &nr_res_run, (void *)post,
 			    NULL, "host.run[%s]", post->name);
-			nr_plan_add(&p->plan, run, NR_ACT_RUN, NR_DIS_NONE,
-			    NULL, "after %s", p->plan.v[i].address);
+			if (first < nchanges)
+				nr_plan_add(&p->plan, run, NR_ACT_RUN,
+				    NR_DIS_NONE, NULL, "after %s",
+				    p->plan.v[first].address);
+			else
+				nr_plan_add(&p->plan, run, NR_ACT_RUN,
+				    NR_DIS_NONE, NULL,
+				    "still owed: an earlier apply stopped "
+				    "before running it");
 		}
 	}
 	if (reboot)
@@ -128,9 +152,16 @@ int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err)
 	struct nr_buf live = NR_BUF_INIT;
 	size_t nres;
 
+	if (nr_pending_load(&p->pending, p->ctx->state_dir, err) < 0)
+		return NR_EIO;
 	if (p->plan.targets & NR_LAYER_HOST)
 		nr_host_resources(p);
+	if (p->plan.targets & NR_LAYER_VM)
+		nr_vm_resources(p);
 	nres = p->n;
+	/* what is owed is live state too: a saved plan goes stale with it */
+	for (size_t i = 0; i < p->pending.n; i++)
+		nr_buf_addf(&live, "pending=%s\n", p->pending.v[i]);
 	for (size_t i = 0; i < nres; i++) {
 		struct nr_resource *r = p->res[i];
 		json_t *j;
@@ -151,6 +182,6 @@ int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err)
 	nr_buf_release(&live);
 	for (size_t i = 0; i < nres; i++)
 		p->res[i]->ops->diff(&p->plan, p->res[i]);
-	add_post_actions(p);
+	add_post_actions(p, nres);
 	return 0;
 }

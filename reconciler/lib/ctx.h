@@ -23,4 +23,9 @@ struct nr_ctx {
 	FILE *errf;
 };
 
+/* Progress for long steps, on stderr (so --json output stays clean);
+ * nothing with -q. */
+void nr_say(const struct nr_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -46,7 +46,8 @@ int nr_file_read(
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	} while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
-		if (errno == ENOENT)
+		/* a file where a parent folder should be: no such file */
+		if (errno == ENOENT || errno == ENOTDIR)
 			return NR_ENOTFOUND;
 		return nr_err_sys(err, "cannot read '%s'", path);
 	}

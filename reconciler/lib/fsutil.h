@@ -12,7 +12,8 @@
 char *nr_rooted(const char *root, const char *path);
 
 /* Reads a whole file (at most `max` bytes; 0 for 64 MiB). Returns 0, or
- * NR_ENOTFOUND when it does not exist (err untouched), or NR_EIO. */
+ * NR_ENOTFOUND when it does not exist (also when a parent is not a
+ * folder; err untouched), or NR_EIO. */
 int nr_file_read(
     char **out, size_t *len, const char *path, size_t max, struct nr_err *err);
 
@@ -23,7 +24,9 @@ int nr_mkdir_p(const char *path, mode_t mode, struct nr_err *err);
  * folder, written in full, fchmod/fchown, fsync, rename over the target,
  * fsync of the folder. On any failure the target is untouched and the
  * temporary file removed. uid/gid -1 leave the owner as created. Missing
- * parent folders are created (0755). */
+ * parent folders are created (0755). A symlink at `path` is replaced, not
+ * followed. Only a failed fsync of the folder, after the rename, is
+ * reported with the new content already in place. */
 int nr_file_replace(const char *path, const void *data, size_t len, mode_t mode,
     uid_t uid, gid_t gid, struct nr_err *err);
 

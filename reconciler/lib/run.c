@@ -579,3 +579,24 @@ char *nr_argv_str(const char *const *argv)
 	}
 	return nr_buf_detach(&b);
 }
+
+int nr_run_checked(const char *const *argv, struct nr_err *err)
+{
+	struct nr_run_result res;
+	char *line = nr_argv_str(argv);
+	int rc = nr_run(&res, argv, NULL, err);
+
+	if (rc == 0 && res.status != 0) {
+		size_t n = res.err.len;
+
+		while (
+		    n && (res.err.s[n - 1] == '\n' || res.err.s[n - 1] == ' '))
+			n--;
+		rc = nr_err_set(err, NR_EEXTERNAL,
+		    "'%s' failed with status %d%s%.*s", line, res.status,
+		    n ? ": " : "", (int)(n > 400 ? 400 : n), res.err.s);
+	}
+	nr_run_result_release(&res);
+	free(line);
+	return rc;
+}

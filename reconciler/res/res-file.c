@@ -74,31 +74,31 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 	return 0;
 }
 
-/* The content after netrec's header line, when the file has one. */
+/* The content after netrec's header line, or NULL when it has none. */
 static const char *body(const char *s, size_t len, size_t *blen)
 {
 	const char *nl;
 
 	if (len < sizeof(NR_FILE_HEADER) - 1 ||
 	    strncmp(s, NR_FILE_HEADER, sizeof(NR_FILE_HEADER) - 1) != 0 ||
-	    !(nl = memchr(s, '\n', len))) {
-		*blen = len;
-		return s;
-	}
+	    !(nl = memchr(s, '\n', len)))
+		return NULL;
 	*blen = len - (size_t)(nl + 1 - s);
 	return nl + 1;
 }
 
+/* A generated file's header may name another commit, but it must be
+ * there: a file that lost it no longer says that netrec manages it. */
 static bool same_content(const struct nr_file_want *w, const struct have *h)
 {
-	const char *a = h->content, *b = w->content;
-	size_t alen = h->len, blen = w->len;
+	const char *wb, *hb;
+	size_t wlen, hlen;
 
-	if (w->generated) {
-		a = body(a, alen, &alen);
-		b = body(b, blen, &blen);
+	if (w->generated && (wb = body(w->content, w->len, &wlen))) {
+		hb = body(h->content, h->len, &hlen);
+		return hb && hlen == wlen && memcmp(hb, wb, wlen) == 0;
 	}
-	return alen == blen && memcmp(a, b, alen) == 0;
+	return h->len == w->len && memcmp(h->content, w->content, w->len) == 0;
 }
 
 static void diff(struct nr_plan *plan, const struct nr_resource *r)

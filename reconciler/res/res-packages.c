@@ -10,8 +10,6 @@
 #include "lib/run.h"
 #include "res/res-host.h"
 
-int nr_run_checked(const char *const *argv, struct nr_err *err);
-
 struct have {
 	struct nr_buf missing; /* "a b c" */
 	bool foreign_root;

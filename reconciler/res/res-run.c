@@ -22,30 +22,6 @@ static void diff(struct nr_plan *plan, const struct nr_resource *r)
 	(void)r;
 }
 
-/* Runs argv; a non-zero exit is an error carrying the program's stderr. */
-int nr_run_checked(const char *const *argv, struct nr_err *err);
-
-int nr_run_checked(const char *const *argv, struct nr_err *err)
-{
-	struct nr_run_result res;
-	char *line = nr_argv_str(argv);
-	int rc = nr_run(&res, argv, NULL, err);
-
-	if (rc == 0 && res.status != 0) {
-		size_t n = res.err.len;
-
-		while (
-		    n && (res.err.s[n - 1] == '\n' || res.err.s[n - 1] == ' '))
-			n--;
-		rc = nr_err_set(err, NR_EEXTERNAL,
-		    "'%s' failed with status %d%s%.*s", line, res.status,
-		    n ? ": " : "", (int)(n > 400 ? 400 : n), res.err.s);
-	}
-	nr_run_result_release(&res);
-	free(line);
-	return rc;
-}
-
 static int apply(
     const struct nr_change *c, struct nr_ctx *ctx, struct nr_err *err)
 {

@@ -187,8 +187,12 @@ static void test_missing_program(void **state)
 	struct nr_err err = NR_ERR_INIT;
 	const char *argv[] = { "netrec-no-such-program", "--flag", NULL };
 	const char *empty[] = { NULL };
+	char *old = nr_strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin");
 
 	(void)state;
+	/* execvp reports EACCES rather than ENOENT when some folder on PATH
+	 * cannot be searched (/root/... when not root): keep PATH plain */
+	assert_int_equal(setenv("PATH", "/usr/bin:/bin", 1), 0);
 	assert_int_equal(run(&res, &err, argv), NR_ENOTFOUND);
 	assert_string_equal(err.msg,
 	    "cannot run 'netrec-no-such-program': No such file or directory");
@@ -198,6 +202,8 @@ static void test_missing_program(void **state)
 
 	assert_int_equal(run(&res, &err, empty), NR_EINVAL);
 	nr_run_result_release(&res);
+	assert_int_equal(setenv("PATH", old, 1), 0);
+	free(old);
 }
 
 /* A stand-in placed first on PATH is what runs (the recorded-tools
@@ -318,6 +324,31 @@ static void test_timeout_escalates_to_group(void **state)
 	nr_run_result_release(&res);
 }
 
+/* The program exits but leaves a background process holding its stdout:
+ * we return with the program, not 30 s later with the descendant. */
+static void test_descendant_holds_pipe(void **state)
+{
+	struct nr_run_result res;
+	struct nr_err err = NR_ERR_INIT;
+	const char *argv[] = { "sh", "-c", "sleep 30 & echo $!; echo done",
+		NULL };
+	struct nr_run_opts o = { 0 };
+	long long t0 = ms_now();
+	char *nl;
+
+	(void)state;
+	o.timeout_ms = 10000;
+	assert_int_equal(nr_run(&res, argv, &o, &err), 0);
+	assert_true(ms_now() - t0 < 3000);
+	assert_false(res.timed_out);
+	assert_int_equal(res.status, 0);
+	nl = strchr(res.out.s, '\n');
+	assert_non_null(nl);
+	assert_string_equal(nl + 1, "done\n");
+	kill(atoi(res.out.s), SIGKILL);
+	nr_run_result_release(&res);
+}
+
 static void test_killed_by_signal(void **state)
 {
 	struct nr_run_result res;
@@ -408,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_cwd),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_timeout_escalates_to_group),
+		cmocka_unit_test(test_descendant_holds_pipe),
 		cmocka_unit_test(test_killed_by_signal),
 		cmocka_unit_test(test_no_descriptor_leak),
 		cmocka_unit_test(test_argv_str),
