@@ -144,6 +144,7 @@ struct nr_router {
 struct nr_probe {
 	struct nr_obj o;
 	struct nr_val tcp; /* "host:port"; num is the port */
+	struct nr_vals command; /* argv */
 };
 
 struct nr_checks {

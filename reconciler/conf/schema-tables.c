@@ -305,6 +305,9 @@ static const struct nr_field probe_fields[] = {
 	STR(struct nr_probe, tcp, .fmt = &nr_fmt_hostport,
 	    .doc = "a TCP connect to host:port must succeed",
 	    .example = "192.168.10.1:22"),
+	STRS(struct nr_probe, command, NULL,
+	    .doc = "a program (argv, found on PATH, no shell) must exit 0",
+	    .example = "[ping, -c1, -W1, 192.168.10.1]"),
 	END,
 };
 
