@@ -19,7 +19,7 @@ static const struct nr_cmd *const commands[] = {
 	&nr_cmd_validate,
 	&nr_cmd_plan,
 	&nr_cmd_apply,
-	TODO("rollback", "", "apply the previously applied commit"),
+	&nr_cmd_rollback,
 	&nr_cmd_status,
 	&nr_cmd_history,
 	&nr_cmd_snapshot,

@@ -61,6 +61,8 @@ static int exec_apply(struct nr_ctx *ctx, const struct nr_args *a)
 	o.allow_reboot = a->opts.count[O_REBOOT] > 0;
 	o.allow_restart = a->opts.count[O_RESTART] > 0;
 	o.no_snapshot = a->opts.count[O_NO_SNAPSHOT] > 0;
+	o.no_checks = a->opts.count[O_NO_CHECKS] > 0;
+	o.auto_rollback = true;
 	o.action = "apply";
 	o.trigger = "cli";
 	rc = nr_cmd_load_valid(ctx, &src, &cfg);

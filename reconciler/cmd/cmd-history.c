@@ -12,14 +12,16 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "-";
 }
 
-/* One attempt as the JSON of docs/cli.md. */
+/* One attempt as the JSON of docs/cli.md. A key the begin entry lacks
+ * (a restore has no "changes") is null: with a plain "O" json_pack would
+ * fail and the attempt would silently vanish from the history. */
 static json_t *attempt(const struct nr_journal *j, json_t *begin)
 {
 	long long seq = json_integer_value(json_object_get(begin, "seq"));
 	json_t *end = nr_journal_end_of(j, seq);
-	json_t *a = json_pack("{s:I, s:O, s:O, s:O, s:O, s:O, s:O}", "seq",
-	    (json_int_t)seq, "time", json_object_get(begin, "time"), "action",
-	    json_object_get(begin, "action"), "commit",
+	json_t *a = json_pack("{s:I, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
+	    "seq", (json_int_t)seq, "time", json_object_get(begin, "time"),
+	    "action", json_object_get(begin, "action"), "commit",
 	    json_object_get(begin, "commit"), "trigger",
 	    json_object_get(begin, "trigger"), "snapshot",
 	    json_object_get(begin, "snapshot"), "changes",
@@ -69,17 +71,17 @@ static int exec_history(struct nr_ctx *ctx, const struct nr_args *a)
 		size_t i;
 		json_t *h;
 
-		fprintf(ctx->out, "%-5s %-20s %-8s %-12s %-12s %8s  %s\n",
-		    "SEQ", "TIME", "ACTION", "COMMIT", "OUTCOME", "MS",
+		fprintf(ctx->out, "%-5s %-20s %-8s %-7s %-12s %-13s %8s  %s\n",
+		    "SEQ", "TIME", "ACTION", "BY", "COMMIT", "OUTCOME", "MS",
 		    "SNAPSHOT");
 		json_array_foreach (list, i, h)
 			fprintf(ctx->out,
-			    "%-5lld %-20s %-8s %-12.12s %-12s %8lld  "
+			    "%-5lld %-20s %-8s %-7s %-12.12s %-13s %8lld  "
 			    "%s\n",
 			    (long long)json_integer_value(
 				json_object_get(h, "seq")),
-			    str(h, "time"), str(h, "action"), str(h, "commit"),
-			    str(h, "outcome"),
+			    str(h, "time"), str(h, "action"), str(h, "trigger"),
+			    str(h, "commit"), str(h, "outcome"),
 			    (long long)json_integer_value(
 				json_object_get(h, "duration_ms")),
 			    str(h, "snapshot"));

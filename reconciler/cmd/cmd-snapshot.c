@@ -32,10 +32,11 @@ static int list(struct nr_ctx *ctx, const struct nr_config *cfg)
 	for (size_t i = 0; i < info.nsnaps; i++) {
 		const struct nr_img_snapshot *s = &info.snaps[i];
 
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:b}", "id",
-		    s->id, "name", s->name, "date_sec", (json_int_t)s->date_sec,
-		    "netrec", strncmp(s->name, NR_SNAPSHOT_PREFIX,
-		    strlen(NR_SNAPSHOT_PREFIX)) == 0));
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:s, s:I, s:b}", "id", s->id, "name",
+			s->name, "date_sec", (json_int_t)s->date_sec, "netrec",
+			strncmp(s->name, NR_SNAPSHOT_PREFIX,
+			    strlen(NR_SNAPSHOT_PREFIX)) == 0));
 	}
 	if (ctx->json) {
 		nr_cmd_print_json(ctx, json_incref(arr));
@@ -50,9 +51,12 @@ static int list(struct nr_ctx *ctx, const struct nr_config *cfg)
 
 			gmtime_r(&t, &tm);
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-			fprintf(ctx->out, "%-4s %-44s %-20s %s\n", s->id, s->name,
-			    when, strncmp(s->name, NR_SNAPSHOT_PREFIX,
-			    strlen(NR_SNAPSHOT_PREFIX)) == 0 ? "netrec" : "user");
+			fprintf(ctx->out, "%-4s %-44s %-20s %s\n", s->id,
+			    s->name, when,
+			    strncmp(s->name, NR_SNAPSHOT_PREFIX,
+				strlen(NR_SNAPSHOT_PREFIX)) == 0
+				? "netrec"
+				: "user");
 		}
 	}
 	json_decref(arr);
@@ -64,13 +68,15 @@ static bool confirm_restore(struct nr_ctx *ctx, const char *name, bool yes)
 {
 	char answer[16] = "";
 
-	fprintf(ctx->errf, "Restoring '%s' stops the router VM, reverts its "
+	fprintf(ctx->errf,
+	    "Restoring '%s' stops the router VM, reverts its "
 	    "disk and starts it again: the internet drops until it is back.\n",
 	    name);
 	if (yes)
 		return true;
 	if (!isatty(STDIN_FILENO)) {
-		nr_cmd_error(ctx, "restore needs --yes when its input is not a "
+		nr_cmd_error(ctx,
+		    "restore needs --yes when its input is not a "
 		    "terminal (nothing was changed)");
 		return false;
 	}
@@ -80,8 +86,8 @@ static bool confirm_restore(struct nr_ctx *ctx, const char *name, bool yes)
 }
 
 /* Journals the restore as one attempt (begin and end). */
-static int restore(struct nr_ctx *ctx, const struct nr_config *cfg,
-    const char *name, bool yes)
+static int restore(
+    struct nr_ctx *ctx, const struct nr_config *cfg, const char *name, bool yes)
 {
 	struct nr_err err = NR_ERR_INIT;
 	struct nr_lock lock = { -1 };
@@ -117,7 +123,7 @@ static int restore(struct nr_ctx *ctx, const struct nr_config *cfg,
 		    "outcome", rc == 0 ? "applied" : "failed", "error",
 		    rc == 0 ? json_null() : json_string(err.msg), "duration_ms",
 		    (json_int_t)((t1.tv_sec - t0.tv_sec) * 1000 +
-		    (t1.tv_nsec - t0.tv_nsec) / 1000000));
+			(t1.tv_nsec - t0.tv_nsec) / 1000000));
 		nr_journal_append(ctx->state_dir, e, &err);
 		json_decref(e);
 	}
@@ -141,7 +147,8 @@ static int exec_snapshot(struct nr_ctx *ctx, const struct nr_args *a)
 	for (i = 0; subs[i] && strcmp(subs[i], sub) != 0; i++)
 		;
 	if (!subs[i] || (i == 0) != (name == NULL)) {
-		nr_cmd_error(ctx, "usage: netrec snapshot list | create NAME | "
+		nr_cmd_error(ctx,
+		    "usage: netrec snapshot list | create NAME | "
 		    "restore NAME | delete NAME");
 		return NR_EXIT_USAGE;
 	}
@@ -155,21 +162,15 @@ static int exec_snapshot(struct nr_ctx *ctx, const struct nr_args *a)
 		goto out;
 	}
 	switch (i) {
-	case 0:
-		rc = list(ctx, &cfg);
-		break;
+	case 0: rc = list(ctx, &cfg); break;
 	case 1:
 		rc = nr_snapshot_create(&cfg, name, &online, &err) < 0;
 		if (!rc)
 			nr_say(ctx, "snapshot %s taken %s\n", name,
 			    online ? "online" : "offline");
 		break;
-	case 2:
-		rc = restore(ctx, &cfg, name, a->opts.count[O_YES] > 0);
-		break;
-	default:
-		rc = nr_snapshot_delete(&cfg, name, &err) < 0;
-		break;
+	case 2: rc = restore(ctx, &cfg, name, a->opts.count[O_YES] > 0); break;
+	default: rc = nr_snapshot_delete(&cfg, name, &err) < 0; break;
 	}
 	if (rc && err.code)
 		nr_cmd_error(ctx, "%s", err.msg);

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/load.h"
+#include "core/checks.h"
 #include "core/pipeline.h"
 #include "lib/buf.h"
 #include "lib/fsutil.h"
@@ -163,6 +165,8 @@ static int journal_begin(struct attempt *a, const struct nr_pipeline *p,
 	    "changes", addresses(&p->plan, p->plan.n), "plan_digest",
 	    p->plan.live_digest, "snapshot", snapshot, "no_snapshot",
 	    a->o->no_snapshot, "pid", (json_int_t)getpid());
+	json_object_set_new(
+	    e, "source_digest", json_string(p->plan.source_digest));
 	rc = nr_journal_append(a->ctx->state_dir, e, &err);
 	json_decref(e);
 	if (rc < 0)
@@ -245,6 +249,31 @@ static int apply_changes(struct attempt *a, struct nr_pipeline *p, size_t *done,
 	return 0;
 }
 
+static bool has_snapshot(const struct nr_img_info *info, const char *name)
+{
+	for (size_t i = 0; i < info->nsnaps; i++)
+		if (strcmp(info->snaps[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Snapshot names have a one-second resolution: an apply within the same
+ * second as the previous one gets "-2", "-3", ... (QMP refuses a name the
+ * disk already has). Takes `base`; returns the name to use. */
+static char *unique_name(const struct nr_img_info *info, char *base)
+{
+	char *name = base;
+
+	for (int k = 2; has_snapshot(info, name); k++) {
+		if (name != base)
+			free(name);
+		name = nr_asprintf("%s-%d", base, k);
+	}
+	if (name != base)
+		free(base);
+	return name;
+}
+
 /* The pre-apply snapshot of the VM disk: online while the VM runs, with
  * qemu-img while it is stopped; none when the VM layer is not applied,
  * with --no-snapshot, or before the disk exists. A failure stops the
@@ -273,11 +302,12 @@ static int take_snapshot(struct nr_ctx *ctx, const struct nr_config *cfg,
 		    "yet.\n");
 		return 0;
 	}
-	if (rc == 0)
-		nr_img_info_release(&info);
 	name = nr_snapshot_name(p->commit);
-	if (rc == 0)
+	if (rc == 0) {
+		name = unique_name(&info, name);
+		nr_img_info_release(&info);
 		rc = nr_snapshot_create(cfg, name, &online, &err);
+	}
 	if (rc < 0) {
 		fprintf(ctx->errf,
 		    "netrec: pre-apply snapshot failed: %s "
@@ -326,12 +356,129 @@ static int verify(struct nr_ctx *ctx, const struct nr_config *cfg,
 	return rc;
 }
 
-int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
+static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
+    const struct nr_source *src, const struct nr_apply_opts *o);
+
+/* The source of an applied attempt is kept under STATE/sources, named by
+ * its digest, so that a rollback needs neither the file nor the repository
+ * (network.yaml holds secret references, never secret values). */
+static int save_source(const struct nr_ctx *ctx, const struct nr_source *src,
+    const char *digest, struct nr_err *err)
+{
+	char *path = nr_asprintf("%s/sources/%s.yaml", ctx->state_dir, digest);
+	int rc = nr_file_replace(
+	    path, src->data, src->len, 0600, (uid_t)-1, (gid_t)-1, err);
+
+	free(path);
+	return rc;
+}
+
+int nr_apply_load_source(struct nr_source *out, const struct nr_ctx *ctx,
+    json_t *begin, struct nr_err *err)
+{
+	const char *digest =
+	    json_string_value(json_object_get(begin, "source_digest"));
+	const char *commit =
+	    json_string_value(json_object_get(begin, "commit"));
+	const char *name = json_string_value(json_object_get(begin, "source"));
+	char *path;
+	int rc;
+
+	if (!digest)
+		return nr_err_set(err, NR_ENOTFOUND,
+		    "attempt %lld kept no copy of its network.yaml",
+		    (long long)json_integer_value(
+			json_object_get(begin, "seq")));
+	path = nr_asprintf("%s/sources/%s.yaml", ctx->state_dir, digest);
+	rc = nr_source_file(out, path, err);
+	free(path);
+	if (rc == 0) {
+		free(out->name);
+		out->name = nr_asprintf("%s (as applied in attempt %lld)",
+		    name ? name : "network.yaml",
+		    (long long)json_integer_value(
+			json_object_get(begin, "seq")));
+		if (commit)
+			snprintf(
+			    out->commit, sizeof(out->commit), "%s", commit);
+	}
+	return rc;
+}
+
+/* After failed health checks: journal it, then with on_failure rollback
+ * re-apply the previously applied source; if that fails too, restore the
+ * disk snapshot taken before this attempt. Returns 1: the apply failed. */
+static int checks_failed(struct attempt *a, const struct nr_config *cfg,
+    const struct nr_pipeline *p, size_t done, const char *snapshot,
+    const char *why)
+{
+	struct nr_ctx *ctx = a->ctx;
+	struct nr_err err = NR_ERR_INIT;
+	struct nr_journal j;
+	struct nr_source prev = { 0 };
+	struct nr_config prev_cfg;
+	struct nr_diags diags;
+	json_t *begin = NULL;
+	char *msg = nr_asprintf("health checks failed: %s", why);
+	bool rollback = cfg->checks.on_failure.num == NR_ONFAIL_ROLLBACK &&
+	    a->o->auto_rollback;
+	int rc;
+
+	fprintf(ctx->errf, "netrec: %s\n", msg);
+	memset(&prev_cfg, 0, sizeof(prev_cfg));
+	nr_diags_init(&diags);
+	if (rollback && nr_journal_read(&j, ctx->state_dir, &err) == 0) {
+		nr_journal_applied_before(&j, a->seq, &begin);
+		if (!begin ||
+		    nr_apply_load_source(&prev, ctx, begin, &err) < 0 ||
+		    nr_config_load(&prev_cfg, prev.data, prev.len, &diags) < 0)
+			rollback = false;
+		nr_journal_release(&j);
+	} else {
+		rollback = false;
+	}
+	journal_end(a, rollback ? "rolled-back" : "checks-failed",
+	    addresses(&p->plan, done), msg, false);
+	if (rollback) {
+		struct nr_apply_opts ro = *a->o;
+
+		ro.action = "rollback";
+		ro.trigger = "auto";
+		ro.planfile = NULL;
+		ro.yes = true;
+		ro.auto_rollback = false;
+		fprintf(ctx->errf, "netrec: rolling back to %s\n", prev.name);
+		rc = run_attempt(ctx, &prev_cfg, &prev, &ro);
+		if (rc != 0 && snapshot && cfg->vm.o.present) {
+			fprintf(ctx->errf,
+			    "netrec: the rollback failed too; "
+			    "restoring the disk snapshot %s\n",
+			    snapshot);
+			if (nr_snapshot_restore(ctx, cfg, snapshot, &err) < 0)
+				fprintf(ctx->errf,
+				    "netrec: restore failed: %s\n", err.msg);
+		}
+	} else if (cfg->checks.on_failure.num == NR_ONFAIL_ROLLBACK &&
+	    a->o->auto_rollback) {
+		fprintf(ctx->errf,
+		    "netrec: no earlier applied network.yaml to "
+		    "roll back to; the changes stay\n");
+	}
+	nr_config_release(&prev_cfg);
+	nr_diags_release(&diags);
+	nr_source_release(&prev);
+	free(msg);
+	return 1;
+}
+
+/* One attempt, under the lock: plan, confirm, snapshot, journal begin,
+ * changes, verify, health checks, journal end. */
+static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
     const struct nr_source *src, const struct nr_apply_opts *o)
 {
 	struct attempt a = { ctx, o, 0, now_ms() };
 	struct nr_err err = NR_ERR_INIT;
-	struct nr_lock lock = { -1 };
+	struct nr_buf why = NR_BUF_INIT;
 	struct nr_pipeline p;
 	struct nr_buf left = NR_BUF_INIT;
 	char *backup = NULL, *snapshot = NULL;
@@ -340,11 +487,6 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 	int rc = 1;
 
 	nr_pipeline_init(&p, ctx, cfg, src, o->targets);
-	if (nr_lock_acquire(&lock, ctx->state_dir, o->lock_timeout_ms, &err) <
-	    0) {
-		fprintf(ctx->errf, "netrec: %s\n", err.msg);
-		goto out;
-	}
 	if (nr_pipeline_plan(&p, &err) < 0) {
 		fprintf(ctx->errf, "netrec: %s\n", err.msg);
 		goto out;
@@ -381,6 +523,11 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 			    false);
 		goto out;
 	}
+	if (save_source(ctx, src, p.plan.source_digest, &err) < 0) {
+		fprintf(
+		    ctx->errf, "netrec: %s (nothing was changed)\n", err.msg);
+		goto out;
+	}
 	if (journal_begin(&a, &p, src, snapshot) < 0)
 		goto out;
 	backup = nr_asprintf("%s/backup/%lld", ctx->state_dir, a.seq);
@@ -408,6 +555,10 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 		free(msg);
 		goto out;
 	}
+	if (!o->no_checks && nr_checks_run(ctx, &cfg->checks, &why) < 0) {
+		rc = checks_failed(&a, cfg, &p, done, snapshot, why.s);
+		goto out;
+	}
 	if (journal_end(&a, "applied", addresses(&p.plan, done), NULL,
 		debt || reboot_skipped) < 0)
 		goto out;
@@ -425,7 +576,24 @@ out:
 	free(backup);
 	free(snapshot);
 	nr_buf_release(&left);
+	nr_buf_release(&why);
 	nr_pipeline_release(&p);
+	return rc;
+}
+
+int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
+    const struct nr_source *src, const struct nr_apply_opts *o)
+{
+	struct nr_err err = NR_ERR_INIT;
+	struct nr_lock lock = { -1 };
+	int rc;
+
+	if (nr_lock_acquire(&lock, ctx->state_dir, o->lock_timeout_ms, &err) <
+	    0) {
+		fprintf(ctx->errf, "netrec: %s\n", err.msg);
+		return 1;
+	}
+	rc = run_attempt(ctx, cfg, src, o);
 	nr_lock_release(&lock);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #ifndef NR_APPLY_H
 #define NR_APPLY_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "conf/config.h"
@@ -16,6 +17,9 @@ struct nr_apply_opts {
 	bool allow_reboot;
 	bool allow_restart;
 	bool no_snapshot; /* skip the pre-apply VM disk snapshot */
+	bool no_checks; /* skip the post-apply health checks */
+	/* roll back on failed checks (off when the attempt is a rollback) */
+	bool auto_rollback;
 	int lock_timeout_ms;
 	const char *action; /* "apply" or "rollback" for the journal */
 	const char *trigger; /* "cli", "hook", "auto" */
@@ -26,5 +30,10 @@ struct nr_apply_opts {
  * or refused). */
 int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
     const struct nr_source *src, const struct nr_apply_opts *o);
+
+/* Reads the network.yaml an earlier attempt applied (kept in the state
+ * folder by digest); `begin` is that attempt's journal begin entry. */
+int nr_apply_load_source(struct nr_source *out, const struct nr_ctx *ctx,
+    json_t *begin, struct nr_err *err);
 
 #endif

@@ -25,8 +25,8 @@ static long long now_ms(void)
 /* One non-blocking connect with a timeout. */
 static int try_connect(const struct addrinfo *ai, int timeout_ms)
 {
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, ai->ai_protocol);
+	int fd = socket(ai->ai_family,
+	    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
 	struct pollfd p;
 	int soerr = 0;
 	socklen_t len = sizeof(soerr);
@@ -69,8 +69,8 @@ static char *probe_tcp(const char *hostport, int timeout_ms)
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(host, colon + 1, &hints, &res);
 	if (rc != 0)
-		return nr_asprintf("cannot resolve '%s': %s", host,
-		    gai_strerror(rc));
+		return nr_asprintf(
+		    "cannot resolve '%s': %s", host, gai_strerror(rc));
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		e = try_connect(ai, timeout_ms);
 		if (e == 0)
@@ -119,8 +119,8 @@ static void describe(struct nr_buf *b, const struct nr_probe *p)
 		nr_buf_addf(b, " %s", p->command.v[i].s);
 }
 
-int nr_checks_run(struct nr_ctx *ctx, const struct nr_checks *checks,
-    struct nr_buf *why)
+int nr_checks_run(
+    struct nr_ctx *ctx, const struct nr_checks *checks, struct nr_buf *why)
 {
 	long long start = now_ms();
 	long long end = start + checks->timeout.num * 1000;
@@ -139,8 +139,9 @@ int nr_checks_run(struct nr_ctx *ctx, const struct nr_checks *checks,
 		for (size_t i = 0; i < checks->probes.n; i++) {
 			const struct nr_probe *p = &checks->probes.v[i];
 			long long left = end - now_ms();
-			char *e = probe_one(p, left < 2000 ? (left > 100 ?
-			    (int)left : 100) : 2000);
+			char *e = probe_one(p,
+			    left < 2000 ? (left > 100 ? (int)left : 100)
+					: 2000);
 
 			if (e) {
 				failed++;

@@ -11,7 +11,7 @@
 
 /* Returns 0 when all probes passed, or -1 with the failing probes and
  * their last error in `why`. No probes: 0 at once. */
-int nr_checks_run(struct nr_ctx *ctx, const struct nr_checks *checks,
-    struct nr_buf *why);
+int nr_checks_run(
+    struct nr_ctx *ctx, const struct nr_checks *checks, struct nr_buf *why);
 
 #endif

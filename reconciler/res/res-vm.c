@@ -22,7 +22,7 @@
 struct disk_have {
 	bool exists;
 	char *format;
-	char *problem;          /* qemu-img's words for an unreadable image */
+	char *problem; /* qemu-img's words for an unreadable image */
 };
 
 static int disk_observe(void **out, const struct nr_resource *r,
@@ -56,11 +56,13 @@ static void disk_diff(struct nr_plan *plan, const struct nr_resource *r)
 	const struct disk_have *h = r->have;
 
 	if (h->problem)
-		nr_plan_note(plan, NR_NOTE_REFUSE, r->address, "%s", h->problem);
+		nr_plan_note(
+		    plan, NR_NOTE_REFUSE, r->address, "%s", h->problem);
 	else if (h->exists && strcmp(h->format, "qcow2") != 0)
 		nr_plan_note(plan, NR_NOTE_REFUSE, r->address,
 		    "the disk is %s, not qcow2 (snapshots need qcow2: convert "
-		    "it with qemu-img convert -O qcow2)", h->format);
+		    "it with qemu-img convert -O qcow2)",
+		    h->format);
 	else if (!h->exists && cfg->vm.image_source.set)
 		nr_plan_add(plan, r, NR_ACT_CREATE, NR_DIS_NONE, NULL,
 		    "missing: convert %s to qcow2", cfg->vm.image_source.s);
@@ -70,14 +72,14 @@ static void disk_diff(struct nr_plan *plan, const struct nr_resource *r)
 		    "make it from");
 }
 
-static int disk_apply(const struct nr_change *c, struct nr_ctx *ctx,
-    struct nr_err *err)
+static int disk_apply(
+    const struct nr_change *c, struct nr_ctx *ctx, struct nr_err *err)
 {
 	const struct nr_config *cfg = c->res->want;
 	char *disk = nr_vm_disk(&cfg->vm);
-	char *src = cfg->vm.image_source.s[0] == '/' ?
-	    nr_strdup(cfg->vm.image_source.s) :
-	    nr_asprintf("%s/%s", cfg->vm.dir.s, cfg->vm.image_source.s);
+	char *src = cfg->vm.image_source.s[0] == '/'
+	    ? nr_strdup(cfg->vm.image_source.s)
+	    : nr_asprintf("%s/%s", cfg->vm.dir.s, cfg->vm.image_source.s);
 	int rc;
 
 	nr_say(ctx, "converting %s to %s (qcow2) ... ", src, disk);
@@ -176,8 +178,8 @@ static void vm_diff(struct nr_plan *plan, const struct nr_resource *r)
 	nr_argv_release(&want);
 }
 
-static int vm_apply(const struct nr_change *c, struct nr_ctx *ctx,
-    struct nr_err *err)
+static int vm_apply(
+    const struct nr_change *c, struct nr_ctx *ctx, struct nr_err *err)
 {
 	const struct nr_config *cfg = c->res->want;
 	const struct vm_have *h = c->res->have;
@@ -201,8 +203,7 @@ static json_t *vm_live_json(const struct nr_resource *r)
 
 	for (size_t i = 0; i < h->cmdline.n; i++)
 		json_array_append_new(argv, json_string(h->cmdline.v[i]));
-	return json_pack("{s:I, s:o}", "pid", (json_int_t)h->pid, "argv",
-	    argv);
+	return json_pack("{s:I, s:o}", "pid", (json_int_t)h->pid, "argv", argv);
 }
 
 static void vm_free_have(void *p)
@@ -242,15 +243,16 @@ void nr_vm_resources(struct nr_pipeline *p)
 	if (cfg->vm.supervisor.num == NR_SUP_SYSTEMD) {
 		struct nr_file_want *w = nr_calloc(1, sizeof(*w));
 
-		w->path = nr_asprintf("/etc/systemd/system/%s.service",
-		    cfg->vm.name.s);
+		w->path = nr_asprintf(
+		    "/etc/systemd/system/%s.service", cfg->vm.name.s);
 		w->content = nr_vm_unit(cfg, nr_pipeline_origin(p));
 		w->len = strlen(w->content);
 		w->mode = 0644;
 		w->owner = nr_strdup("root:root");
 		w->generated = true;
-		nr_pipeline_add(p, &nr_res_file, w, posts_unit, "host.file[%s]",
-		    w->path);
+		nr_pipeline_add(
+		    p, &nr_res_file, w, posts_unit, "host.file[%s]", w->path);
 	}
-	nr_pipeline_add(p, &vm_ops, (void *)cfg, NULL, "vm[%s]", cfg->vm.name.s);
+	nr_pipeline_add(
+	    p, &vm_ops, (void *)cfg, NULL, "vm[%s]", cfg->vm.name.s);
 }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,7 +327,8 @@ json_t *nr_journal_end_of(const struct nr_journal *j, long long seq)
 	return find(j, seq, "end");
 }
 
-json_t *nr_journal_last_applied(const struct nr_journal *j, json_t **begin)
+json_t *nr_journal_applied_before(
+    const struct nr_journal *j, long long before_seq, json_t **begin)
 {
 	size_t i = j->entries ? json_array_size(j->entries) : 0;
 
@@ -334,17 +336,21 @@ json_t *nr_journal_last_applied(const struct nr_journal *j, json_t **begin)
 		json_t *e = json_array_get(j->entries, i);
 		const char *outcome =
 		    json_string_value(json_object_get(e, "outcome"));
+		long long seq = json_integer_value(json_object_get(e, "seq"));
 
 		if (strcmp(event_of(e), "end") != 0 || !outcome ||
-		    (strcmp(outcome, "applied") != 0 &&
-			strcmp(outcome, "rolled-back") != 0))
+		    strcmp(outcome, "applied") != 0 || seq >= before_seq)
 			continue;
 		if (begin)
-			*begin = nr_journal_begin_of(
-			    j, json_integer_value(json_object_get(e, "seq")));
+			*begin = nr_journal_begin_of(j, seq);
 		return e;
 	}
 	if (begin)
 		*begin = NULL;
 	return NULL;
+}
+
+json_t *nr_journal_last_applied(const struct nr_journal *j, json_t **begin)
+{
+	return nr_journal_applied_before(j, LLONG_MAX, begin);
 }

@@ -38,10 +38,14 @@ void nr_journal_release(struct nr_journal *j);
  * visible as its own line. Steals nothing (the caller keeps `entry`). */
 int nr_journal_append(const char *state_dir, json_t *entry, struct nr_err *err);
 
-/* The end entry of the newest attempt with outcome "applied" or
- * "rolled-back" (the commit now live is in its begin entry), or NULL.
- * Borrowed references into j->entries. */
+/* The end entry of the newest attempt with outcome "applied" (its begin
+ * entry, in *begin, names the commit and source now live), or NULL. An
+ * attempt whose checks failed and was rolled back ends "rolled-back": it
+ * is not live. Borrowed references into j->entries. */
 json_t *nr_journal_last_applied(const struct nr_journal *j, json_t **begin);
+/* The same, among attempts with a seq below `before_seq`. */
+json_t *nr_journal_applied_before(
+    const struct nr_journal *j, long long before_seq, json_t **begin);
 /* The begin entry of `seq`, or NULL. */
 json_t *nr_journal_begin_of(const struct nr_journal *j, long long seq);
 /* The end entry of `seq`, or NULL (interrupted or running). */

@@ -58,13 +58,13 @@ char *nr_vm_disk(const struct nr_vm *vm)
 static void passthrough(struct nr_argv *a, const struct nr_config *cfg)
 {
 	const struct nr_vm *vm = &cfg->vm;
-	size_t n = vm->passthrough.all ? cfg->hardware.passthrough.n :
-					 vm->passthrough.list.n;
+	size_t n = vm->passthrough.all ? cfg->hardware.passthrough.n
+				       : vm->passthrough.list.n;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *slot = vm->passthrough.all ?
-		    cfg->hardware.passthrough.v[i].slot.s :
-		    vm->passthrough.list.v[i].s;
+		const char *slot = vm->passthrough.all
+		    ? cfg->hardware.passthrough.v[i].slot.s
+		    : vm->passthrough.list.v[i].s;
 
 		/* QEMU takes the short form BB:DD.F for domain 0 */
 		nr_argv_add(a, "-device");
@@ -95,13 +95,29 @@ static void nics(struct nr_argv *a, const struct nr_vm *vm)
 	}
 }
 
+/* A path inside a QEMU option string ("file=PATH,if=..."): QEMU splits
+ * options at commas, and a comma that belongs to the value is doubled.
+ * Takes `path`; returns the escaped copy. */
+static char *opt_value(char *path)
+{
+	struct nr_buf b = NR_BUF_INIT;
+
+	for (const char *p = path; *p; p++) {
+		if (*p == ',')
+			nr_buf_addch(&b, ',');
+		nr_buf_addch(&b, *p);
+	}
+	free(path);
+	return nr_buf_detach(&b);
+}
+
 void nr_vm_argv(struct nr_argv *a, const struct nr_config *cfg, int direct)
 {
 	const struct nr_vm *vm = &cfg->vm;
-	char *disk = nr_vm_disk(vm);
-	char *serial = nr_vm_path(vm, "console");
-	char *monitor = nr_vm_path(vm, "monitor");
-	char *qmp = nr_vm_path(vm, "qmp");
+	char *disk = opt_value(nr_vm_disk(vm));
+	char *serial = opt_value(nr_vm_path(vm, "console"));
+	char *monitor = opt_value(nr_vm_path(vm, "monitor"));
+	char *qmp = opt_value(nr_vm_path(vm, "qmp"));
 
 	memset(a, 0, sizeof(*a));
 	nr_argv_add(a, QEMU);
@@ -143,23 +159,57 @@ void nr_vm_argv(struct nr_argv *a, const struct nr_config *cfg, int direct)
 	free(qmp);
 }
 
-char *nr_systemd_quote(const char *word)
+/* One word by systemd's rules: "%" doubled (specifiers), "$" doubled in
+ * command lines (environment variables), and double quotes around a word
+ * that is empty or holds blanks, quotes, backslashes, ";" or control
+ * characters, with '"' and '\\' escaped and control characters written as
+ * C escapes (systemd unescapes them inside quotes). */
+static char *unit_word(const char *word, bool exec)
 {
 	struct nr_buf b = NR_BUF_INIT;
-	bool quote = !*word || strpbrk(word, " \t\n\"'\\;") != NULL;
+	bool quote = !*word || strpbrk(word, " \"'\\;") != NULL;
 
+	for (const char *p = word; *p && !quote; p++)
+		quote = (unsigned char)*p < 0x20 || *p == 0x7f;
 	if (quote)
 		nr_buf_addch(&b, '"');
 	for (const char *p = word; *p; p++) {
-		if (*p == '%' || *p == '$')
-			nr_buf_addch(&b, *p);
-		else if (quote && (*p == '"' || *p == '\\'))
-			nr_buf_addch(&b, '\\');
-		nr_buf_addch(&b, *p);
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\n')
+			nr_buf_adds(&b, "\\n");
+		else if (c == '\t')
+			nr_buf_adds(&b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			nr_buf_addf(&b, "\\x%02x", c);
+		else if (c == '"' || c == '\\')
+			nr_buf_addf(&b, "\\%c", c);
+		else if (c == '%' || (exec && c == '$'))
+			nr_buf_addf(&b, "%c%c", c, c);
+		else
+			nr_buf_addch(&b, c);
 	}
 	if (quote)
 		nr_buf_addch(&b, '"');
 	return nr_buf_detach(&b);
+}
+
+char *nr_systemd_quote(const char *word)
+{
+	return unit_word(word, true);
+}
+
+/* A path for a shell script: single-quoted, a "'" as '\''. */
+static void sh_word(struct nr_buf *b, const char *s)
+{
+	nr_buf_addch(b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			nr_buf_adds(b, "'\\''");
+		else
+			nr_buf_addch(b, *p);
+	}
+	nr_buf_addch(b, '\'');
 }
 
 static void exec_line(struct nr_buf *b, const char *key, char *const *argv,
@@ -167,8 +217,8 @@ static void exec_line(struct nr_buf *b, const char *key, char *const *argv,
 {
 	nr_buf_addf(b, "%s=", key);
 	for (size_t i = 0; argv[i]; i++) {
-		char *q = nr_systemd_quote(i == 0 && absolute_first ?
-			absolute_first : argv[i]);
+		char *q = nr_systemd_quote(
+		    i == 0 && absolute_first ? absolute_first : argv[i]);
 
 		nr_buf_addf(b, "%s%s", i ? " " : "", q);
 		free(q);
@@ -176,18 +226,70 @@ static void exec_line(struct nr_buf *b, const char *key, char *const *argv,
 	nr_buf_addch(b, '\n');
 }
 
+/* ExecStartPost: wait for QEMU's three sockets, then make them mode 600.
+ * ExecStop: the ACPI power button through the monitor, then wait for QEMU
+ * to exit; systemd kills whatever remains once ExecStop returns, so
+ * without the wait RouterOS would get no time to shut down (TimeoutStopSec
+ * bounds it). The paths are shell-quoted inside the script, and the
+ * script is one systemd word. */
+static void control_lines(struct nr_buf *b, const struct nr_vm *vm)
+{
+	static const char *const socks[] = { "console", "monitor", "qmp" };
+	struct nr_buf sh = NR_BUF_INIT;
+	char *monitor = nr_vm_path(vm, "monitor");
+	char *argv[6] = { NULL };
+
+	nr_buf_adds(&sh, "until");
+	for (size_t i = 0; i < 3; i++) {
+		char *path = nr_vm_path(vm, socks[i]);
+
+		nr_buf_adds(&sh, i ? " && [ -S " : " [ -S ");
+		sh_word(&sh, path);
+		nr_buf_adds(&sh, " ]");
+		free(path);
+	}
+	nr_buf_adds(&sh, "; do sleep 0.2; done; chmod 600");
+	for (size_t i = 0; i < 3; i++) {
+		char *path = nr_vm_path(vm, socks[i]);
+
+		nr_buf_addch(&sh, ' ');
+		sh_word(&sh, path);
+		free(path);
+	}
+	argv[0] = "/usr/bin/timeout";
+	argv[1] = "30";
+	argv[2] = "/bin/sh";
+	argv[3] = "-c";
+	argv[4] = sh.s;
+	exec_line(b, "ExecStartPost", argv, NULL);
+
+	nr_buf_reset(&sh);
+	nr_buf_adds(&sh,
+	    "echo system_powerdown | /usr/bin/socat - "
+	    "UNIX-CONNECT:");
+	sh_word(&sh, monitor);
+	nr_buf_adds(&sh,
+	    "; while kill -0 $MAINPID 2>/dev/null; do sleep 1; "
+	    "done");
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = sh.s;
+	argv[3] = NULL;
+	exec_line(b, "ExecStop", argv, NULL);
+	nr_buf_release(&sh);
+	free(monitor);
+}
+
 char *nr_vm_unit(const struct nr_config *cfg, const char *origin)
 {
 	const struct nr_vm *vm = &cfg->vm;
 	const struct nr_service_user *u = &cfg->host.service_user;
 	const char *user = u->o.present ? u->name.s : "qemu";
-	const char *group = u->o.present && u->groups.n ? u->groups.v[0].s :
-							    "kvm";
+	const char *group = u->o.present && u->groups.n ? u->groups.v[0].s
+							: "kvm";
 	struct nr_buf b = NR_BUF_INIT;
 	struct nr_argv a;
-	char *serial = nr_vm_path(vm, "console");
-	char *monitor = nr_vm_path(vm, "monitor");
-	char *qmp = nr_vm_path(vm, "qmp");
+	char *rw = unit_word(vm->dir.s, false);
 
 	nr_vm_argv(&a, cfg, 0);
 	nr_buf_addf(&b,
@@ -206,12 +308,8 @@ char *nr_vm_unit(const struct nr_config *cfg, const char *origin)
 	    "UMask=0077\n",
 	    origin, vm->name.s, user, group);
 	exec_line(&b, "ExecStart", a.v, "/usr/bin/" QEMU);
+	control_lines(&b, vm);
 	nr_buf_addf(&b,
-	    "ExecStartPost=/usr/bin/timeout 30 /bin/sh -c 'until [ -S %s ] "
-	    "&& [ -S %s ] && [ -S %s ]; do sleep 0.2; done; "
-	    "chmod 600 %s %s %s'\n"
-	    "ExecStop=/bin/sh -c 'echo system_powerdown | /usr/bin/socat - "
-	    "UNIX-CONNECT:%s'\n"
 	    "TimeoutStopSec=%lld\n"
 	    "KillMode=mixed\n"
 	    "Restart=on-failure\n"
@@ -228,11 +326,8 @@ char *nr_vm_unit(const struct nr_config *cfg, const char *origin)
 	    "\n"
 	    "[Install]\n"
 	    "WantedBy=multi-user.target\n",
-	    serial, monitor, qmp, serial, monitor, qmp, monitor,
-	    vm->stop_timeout.num, vm->dir.s);
+	    vm->stop_timeout.num, rw);
 	nr_argv_release(&a);
-	free(serial);
-	free(monitor);
-	free(qmp);
+	free(rw);
 	return nr_buf_detach(&b);
 }

@@ -9,7 +9,7 @@
 #include "conf/config.h"
 
 struct nr_argv {
-	char **v;              /* NULL-terminated */
+	char **v; /* NULL-terminated */
 	size_t n, cap;
 };
 
@@ -25,8 +25,7 @@ char *nr_vm_disk(const struct nr_vm *vm);
 
 /* The command line. `direct` adds -daemonize and -pidfile (netrec runs
  * QEMU itself); the systemd unit runs it in the foreground. */
-void nr_vm_argv(struct nr_argv *out, const struct nr_config *cfg,
-    int direct);
+void nr_vm_argv(struct nr_argv *out, const struct nr_config *cfg, int direct);
 
 /* The systemd unit for the VM, with the seed's hardening. Caller frees. */
 char *nr_vm_unit(const struct nr_config *cfg, const char *origin);

@@ -41,15 +41,15 @@ static int must_exist(const char *path, struct nr_err *err)
 	if (stat(path, &st) == 0)
 		return 0;
 	if (errno == ENOENT)
-		return nr_err_set(err, NR_ENOTFOUND,
-		    "disk image '%s' does not exist", path);
+		return nr_err_set(
+		    err, NR_ENOTFOUND, "disk image '%s' does not exist", path);
 	return nr_err_sys(err, "cannot access disk image '%s'", path);
 }
 
 /* Runs qemu-img; a non-zero exit becomes "WHAT: <qemu-img's first line>".
  * On success `out` (if given) receives its stdout. */
-static int run_img(struct nr_buf *out, const char *const *argv,
-    int timeout_ms, const char *what, struct nr_err *err)
+static int run_img(struct nr_buf *out, const char *const *argv, int timeout_ms,
+    const char *what, struct nr_err *err)
 {
 	struct nr_run_opts opts = { 0 };
 	struct nr_run_result res;
@@ -154,7 +154,8 @@ static int parse_info(struct nr_img_info *info, const struct nr_buf *text,
 	info->format = nr_strdup(json_string_value(format));
 	info->virtual_size = (long long)json_integer_value(vsize);
 	info->actual_size = int_or_zero(root, "actual-size");
-	rc = parse_snapshots(info, json_object_get(root, "snapshots"), path, err);
+	rc = parse_snapshots(
+	    info, json_object_get(root, "snapshots"), path, err);
 out:
 	json_decref(root);
 	return rc;
@@ -233,20 +234,20 @@ static int snapshot(const char *op, const char *verb, const char *path,
 	return rc;
 }
 
-int nr_img_snapshot_create(const char *path, const char *name,
-    struct nr_err *err)
+int nr_img_snapshot_create(
+    const char *path, const char *name, struct nr_err *err)
 {
 	return snapshot("-c", "create", path, name, err);
 }
 
-int nr_img_snapshot_apply(const char *path, const char *name,
-    struct nr_err *err)
+int nr_img_snapshot_apply(
+    const char *path, const char *name, struct nr_err *err)
 {
 	return snapshot("-a", "apply", path, name, err);
 }
 
-int nr_img_snapshot_delete(const char *path, const char *name,
-    struct nr_err *err)
+int nr_img_snapshot_delete(
+    const char *path, const char *name, struct nr_err *err)
 {
 	return snapshot("-d", "delete", path, name, err);
 }
@@ -311,8 +312,8 @@ int nr_img_convert(const char *src, const char *dst, struct nr_err *err)
 		return rc;
 	asrc = arg_path(src);
 	adst = arg_path(dst);
-	what = nr_asprintf("cannot convert '%s' to qcow2 disk image '%s'", src,
-	    dst);
+	what = nr_asprintf(
+	    "cannot convert '%s' to qcow2 disk image '%s'", src, dst);
 	{
 		const char *argv[] = { "qemu-img", "convert", "-O", "qcow2",
 			asrc, adst, NULL };

@@ -12,12 +12,12 @@
 struct nr_img_snapshot {
 	char *id;
 	char *name;
-	long long date_sec;     /* creation time, seconds since the epoch */
+	long long date_sec; /* creation time, seconds since the epoch */
 	long long vm_state_size;
 };
 
 struct nr_img_info {
-	char *format;           /* "qcow2" */
+	char *format; /* "qcow2" */
 	long long virtual_size;
 	long long actual_size;
 	struct nr_img_snapshot *snaps;
@@ -31,12 +31,12 @@ int nr_img_info(struct nr_img_info *out, const char *path, bool force_share,
 void nr_img_info_release(struct nr_img_info *info);
 
 /* `qemu-img snapshot -c|-a|-d NAME PATH` (the image must not be in use). */
-int nr_img_snapshot_create(const char *path, const char *name,
-    struct nr_err *err);
-int nr_img_snapshot_apply(const char *path, const char *name,
-    struct nr_err *err);
-int nr_img_snapshot_delete(const char *path, const char *name,
-    struct nr_err *err);
+int nr_img_snapshot_create(
+    const char *path, const char *name, struct nr_err *err);
+int nr_img_snapshot_apply(
+    const char *path, const char *name, struct nr_err *err);
+int nr_img_snapshot_delete(
+    const char *path, const char *name, struct nr_err *err);
 
 /* `qemu-img create -f qcow2 PATH SIZE` and `qemu-img convert -O qcow2
  * SRC DST` (the caller reports progress and duration). Neither overwrites:

@@ -67,8 +67,7 @@ static int count_kinds(json_t *msg)
 	return n;
 }
 
-static int parse(json_t **out, const char *line, size_t len,
-    struct nr_err *err)
+static int parse(json_t **out, const char *line, size_t len, struct nr_err *err)
 {
 	json_error_t jerr;
 	json_t *msg, *v;
@@ -76,8 +75,8 @@ static int parse(json_t **out, const char *line, size_t len,
 
 	msg = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!msg)
-		return nr_err_set(err, NR_EINVAL,
-		    "invalid JSON at byte %d: %s", jerr.position, jerr.text);
+		return nr_err_set(err, NR_EINVAL, "invalid JSON at byte %d: %s",
+		    jerr.position, jerr.text);
 	if (!json_is_object(msg))
 		why = "not a JSON object";
 	else if (count_kinds(msg) != 1)
@@ -168,8 +167,8 @@ static int read_msg(
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc < 0)
-			return nr_err_sys(err, "cannot wait on QMP socket '%s'",
-			    q->path);
+			return nr_err_sys(
+			    err, "cannot wait on QMP socket '%s'", q->path);
 		if (rc == 0)
 			return TIMED_OUT;
 		if (q->cap - q->len < 4096) {
@@ -177,13 +176,14 @@ static int read_msg(
 			q->buf = nr_realloc(q->buf, q->cap);
 		}
 		n = read(q->fd, q->buf + q->len, q->cap - q->len);
-		if (n == 0 || (n < 0 && (errno == ECONNRESET || errno == EPIPE)))
+		if (n == 0 ||
+		    (n < 0 && (errno == ECONNRESET || errno == EPIPE)))
 			return fail_closed(q, err);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
-			return nr_err_sys(err, "cannot read QMP socket '%s'",
-			    q->path);
+			return nr_err_sys(
+			    err, "cannot read QMP socket '%s'", q->path);
 		q->len += (size_t)n;
 	}
 }
@@ -207,8 +207,8 @@ static int send_all(struct nr_qmp *q, const char *s, size_t len,
 		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
 			return fail_closed(q, err);
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return nr_err_sys(err, "cannot write to QMP socket '%s'",
-			    q->path);
+			return nr_err_sys(
+			    err, "cannot write to QMP socket '%s'", q->path);
 		pfd.fd = q->fd;
 		pfd.events = POLLOUT;
 		pfd.revents = 0;
@@ -217,8 +217,8 @@ static int send_all(struct nr_qmp *q, const char *s, size_t len,
 			return nr_err_set(err, NR_EEXTERNAL,
 			    "QEMU stopped reading QMP socket '%s'", q->path);
 		if (rc < 0 && errno != EINTR)
-			return nr_err_sys(err, "cannot wait on QMP socket '%s'",
-			    q->path);
+			return nr_err_sys(
+			    err, "cannot wait on QMP socket '%s'", q->path);
 	}
 	return 0;
 }
@@ -230,8 +230,8 @@ static void keep_event(struct nr_qmp *q, json_t *msg)
 	json_array_append_new(q->events, msg);
 }
 
-static int connect_unix(struct nr_qmp *q, long long deadline,
-    struct nr_err *err)
+static int connect_unix(
+    struct nr_qmp *q, long long deadline, struct nr_err *err)
 {
 	struct sockaddr_un sa;
 	int had_err = err->code != 0;
@@ -260,8 +260,8 @@ static int connect_unix(struct nr_qmp *q, long long deadline,
 			    "accepting connections",
 			    q->path);
 		if (errno == ENOENT && !had_err) {
-			nr_err_sys(err, "cannot connect to QMP socket '%s'",
-			    q->path);
+			nr_err_sys(
+			    err, "cannot connect to QMP socket '%s'", q->path);
 			err->code = NR_ENOTFOUND;
 			return NR_ENOTFOUND;
 		}
@@ -271,8 +271,8 @@ static int connect_unix(struct nr_qmp *q, long long deadline,
 	return 0;
 }
 
-int nr_qmp_open(struct nr_qmp *q, const char *path, int timeout_ms,
-    struct nr_err *err)
+int nr_qmp_open(
+    struct nr_qmp *q, const char *path, int timeout_ms, struct nr_err *err)
 {
 	long long deadline;
 	json_t *greeting = NULL;
@@ -335,7 +335,8 @@ static int is_ours(json_t *reply, const char *id)
 {
 	json_t *v = json_object_get(reply, "id");
 
-	return !v || (json_is_string(v) && strcmp(json_string_value(v), id) == 0);
+	return !v ||
+	    (json_is_string(v) && strcmp(json_string_value(v), id) == 0);
 }
 
 int nr_qmp_exec(struct nr_qmp *q, json_t **ret, const char *command,
@@ -411,8 +412,8 @@ static int event_is(json_t *msg, const char *name)
 	return v && strcmp(json_string_value(v), name) == 0;
 }
 
-int nr_qmp_wait_event(struct nr_qmp *q, const char *name, int timeout_ms,
-    struct nr_err *err)
+int nr_qmp_wait_event(
+    struct nr_qmp *q, const char *name, int timeout_ms, struct nr_err *err)
 {
 	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	size_t i;

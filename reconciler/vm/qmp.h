@@ -15,17 +15,17 @@
 struct nr_qmp {
 	int fd;
 	char *path;
-	char *buf;              /* bytes read but not yet parsed */
+	char *buf; /* bytes read but not yet parsed */
 	size_t len, cap;
-	json_t *events;         /* array of events seen while waiting */
-	int timeout_ms;         /* per command; default 10 s */
+	json_t *events; /* array of events seen while waiting */
+	int timeout_ms; /* per command; default 10 s */
 };
 
 /* Connects to `path` and negotiates (qmp_capabilities). A missing socket
  * is NR_ENOTFOUND. On failure `q` is left closed (nr_qmp_close is then
  * harmless); on success the caller closes it. */
-int nr_qmp_open(struct nr_qmp *q, const char *path, int timeout_ms,
-    struct nr_err *err);
+int nr_qmp_open(
+    struct nr_qmp *q, const char *path, int timeout_ms, struct nr_err *err);
 void nr_qmp_close(struct nr_qmp *q);
 
 /* Runs `command` with `args` (may be NULL; not stolen). On success *ret
@@ -39,8 +39,8 @@ int nr_qmp_exec(struct nr_qmp *q, json_t **ret, const char *command,
  * error when the connection drops (which, after a quit, is also how the
  * end of QEMU shows: pass name "SHUTDOWN" and treat a drop as done). After
  * a drop, from any call, q->fd is -1. */
-int nr_qmp_wait_event(struct nr_qmp *q, const char *name, int timeout_ms,
-    struct nr_err *err);
+int nr_qmp_wait_event(
+    struct nr_qmp *q, const char *name, int timeout_ms, struct nr_err *err);
 
 /* Parses one QMP message (a line of JSON) as the reader does: returns the
  * object, or NULL with the reason in err. Exposed for the fuzz target. */

@@ -22,8 +22,8 @@ char *nr_snapshot_name(const char *commit)
 	return nr_asprintf(NR_SNAPSHOT_PREFIX "local-%s", when);
 }
 
-int nr_snapshot_list(struct nr_img_info *out, const struct nr_config *cfg,
-    struct nr_err *err)
+int nr_snapshot_list(
+    struct nr_img_info *out, const struct nr_config *cfg, struct nr_err *err)
 {
 	char *disk = nr_vm_disk(&cfg->vm);
 	int rc = nr_img_info(out, disk, true, err);
@@ -60,23 +60,23 @@ int nr_snapshot_create(const struct nr_config *cfg, const char *name,
 
 	*online = nr_vm_pid(cfg) != 0;
 	if (*online)
-		return qmp_snapshot(cfg, "blockdev-snapshot-internal-sync", name,
-		    err);
+		return qmp_snapshot(
+		    cfg, "blockdev-snapshot-internal-sync", name, err);
 	disk = nr_vm_disk(&cfg->vm);
 	rc = nr_img_snapshot_create(disk, name, err);
 	free(disk);
 	return rc;
 }
 
-int nr_snapshot_delete(const struct nr_config *cfg, const char *name,
-    struct nr_err *err)
+int nr_snapshot_delete(
+    const struct nr_config *cfg, const char *name, struct nr_err *err)
 {
 	char *disk;
 	int rc;
 
 	if (nr_vm_pid(cfg))
-		return qmp_snapshot(cfg, "blockdev-snapshot-delete-internal-sync",
-		    name, err);
+		return qmp_snapshot(
+		    cfg, "blockdev-snapshot-delete-internal-sync", name, err);
 	disk = nr_vm_disk(&cfg->vm);
 	rc = nr_img_snapshot_delete(disk, name, err);
 	free(disk);
@@ -104,7 +104,8 @@ int nr_snapshot_restore(struct nr_ctx *ctx, const struct nr_config *cfg,
 
 		nr_img_info_release(&info);
 		if (!found)
-			rc = nr_err_set(err, NR_ENOTFOUND, "the disk '%s' has no "
+			rc = nr_err_set(err, NR_ENOTFOUND,
+			    "the disk '%s' has no "
 			    "snapshot '%s' (netrec snapshot list shows them)",
 			    disk, name);
 	}
@@ -127,8 +128,8 @@ static int by_date(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int nr_snapshot_prune(const struct nr_config *cfg, long long keep,
-    int *pruned, struct nr_err *err)
+int nr_snapshot_prune(const struct nr_config *cfg, long long keep, int *pruned,
+    struct nr_err *err)
 {
 	struct nr_img_info info;
 	size_t ours = 0;
@@ -140,11 +141,11 @@ int nr_snapshot_prune(const struct nr_config *cfg, long long keep,
 	qsort(info.snaps, info.nsnaps, sizeof(*info.snaps), by_date);
 	for (size_t i = 0; i < info.nsnaps; i++)
 		ours += strncmp(info.snaps[i].name, NR_SNAPSHOT_PREFIX,
-		    strlen(NR_SNAPSHOT_PREFIX)) == 0;
-	for (size_t i = 0; rc == 0 && i < info.nsnaps &&
-	    ours > (size_t)keep; i++) {
+			    strlen(NR_SNAPSHOT_PREFIX)) == 0;
+	for (size_t i = 0; rc == 0 && i < info.nsnaps && ours > (size_t)keep;
+	     i++) {
 		if (strncmp(info.snaps[i].name, NR_SNAPSHOT_PREFIX,
-		    strlen(NR_SNAPSHOT_PREFIX)) != 0)
+			strlen(NR_SNAPSHOT_PREFIX)) != 0)
 			continue;
 		rc = nr_snapshot_delete(cfg, info.snaps[i].name, err);
 		if (rc == 0) {

@@ -99,8 +99,8 @@ int nr_vm_cmdline(struct nr_argv *out, pid_t pid, struct nr_err *err)
 }
 
 /* Waits until QMP answers query-status with "running". */
-static int wait_running(const struct nr_config *cfg, int timeout_ms,
-    struct nr_err *err)
+static int wait_running(
+    const struct nr_config *cfg, int timeout_ms, struct nr_err *err)
 {
 	char *sock = nr_vm_path(&cfg->vm, "qmp");
 	long long end = now_ms() + timeout_ms;
@@ -116,8 +116,9 @@ static int wait_running(const struct nr_config *cfg, int timeout_ms,
 
 			rc = nr_qmp_exec(&q, &ret, "query-status", NULL, &e);
 			nr_qmp_close(&q);
-			st = rc == 0 ? json_string_value(json_object_get(ret,
-			    "status")) : NULL;
+			st = rc == 0
+			    ? json_string_value(json_object_get(ret, "status"))
+			    : NULL;
 			if (st && strcmp(st, "running") == 0) {
 				json_decref(ret);
 				free(sock);
@@ -127,14 +128,16 @@ static int wait_running(const struct nr_config *cfg, int timeout_ms,
 		}
 		sleep_ms(100);
 	}
-	rc = nr_err_set(err, NR_EEXTERNAL, "the VM did not report running on "
-	    "'%s' within %d s", sock, timeout_ms / 1000);
+	rc = nr_err_set(err, NR_EEXTERNAL,
+	    "the VM did not report running on "
+	    "'%s' within %d s",
+	    sock, timeout_ms / 1000);
 	free(sock);
 	return rc;
 }
 
-static int systemctl(const char *verb, const struct nr_config *cfg,
-    struct nr_err *err)
+static int systemctl(
+    const char *verb, const struct nr_config *cfg, struct nr_err *err)
 {
 	char *unit = nr_asprintf("%s.service", cfg->vm.name.s);
 	const char *argv[] = { "systemctl", verb, unit, NULL };
@@ -144,8 +147,8 @@ static int systemctl(const char *verb, const struct nr_config *cfg,
 	return rc;
 }
 
-int nr_vm_start(struct nr_ctx *ctx, const struct nr_config *cfg,
-    struct nr_err *err)
+int nr_vm_start(
+    struct nr_ctx *ctx, const struct nr_config *cfg, struct nr_err *err)
 {
 	struct nr_argv a;
 	struct nr_run_result res;
@@ -161,8 +164,10 @@ int nr_vm_start(struct nr_ctx *ctx, const struct nr_config *cfg,
 	if (rc == 0 && res.status != 0) {
 		size_t n = strcspn(res.err.s, "\n");
 
-		rc = nr_err_set(err, NR_EEXTERNAL, "QEMU did not start (status "
-		    "%d): %.*s", res.status, (int)n, res.err.s);
+		rc = nr_err_set(err, NR_EEXTERNAL,
+		    "QEMU did not start (status "
+		    "%d): %.*s",
+		    res.status, (int)n, res.err.s);
 	}
 	nr_run_result_release(&res);
 	nr_argv_release(&a);
@@ -196,8 +201,8 @@ static void qmp_send(const char *sock, const char *command)
 	}
 }
 
-int nr_vm_stop(struct nr_ctx *ctx, const struct nr_config *cfg,
-    struct nr_err *err)
+int nr_vm_stop(
+    struct nr_ctx *ctx, const struct nr_config *cfg, struct nr_err *err)
 {
 	pid_t pid = nr_vm_pid(cfg);
 	char *sock;
@@ -221,7 +226,7 @@ int nr_vm_stop(struct nr_ctx *ctx, const struct nr_config *cfg,
 	}
 	free(sock);
 	if (!gone)
-		return nr_err_set(err, NR_EEXTERNAL, "QEMU (pid %ld) did not stop",
-		    (long)pid);
+		return nr_err_set(err, NR_EEXTERNAL,
+		    "QEMU (pid %ld) did not stop", (long)pid);
 	return 0;
 }

@@ -17,11 +17,11 @@ pid_t nr_vm_pid(const struct nr_config *cfg);
 int nr_vm_cmdline(struct nr_argv *out, pid_t pid, struct nr_err *err);
 /* Starts the VM (direct: QEMU daemonizes; systemd: systemctl start) and
  * waits until QMP says it runs. */
-int nr_vm_start(struct nr_ctx *ctx, const struct nr_config *cfg,
-    struct nr_err *err);
+int nr_vm_start(
+    struct nr_ctx *ctx, const struct nr_config *cfg, struct nr_err *err);
 /* Stops it: ACPI power button, up to vm.stop_timeout, then QMP quit, then
  * SIGKILL. A VM that is not running is fine. */
-int nr_vm_stop(struct nr_ctx *ctx, const struct nr_config *cfg,
-    struct nr_err *err);
+int nr_vm_stop(
+    struct nr_ctx *ctx, const struct nr_config *cfg, struct nr_err *err);
 
 #endif
