@@ -24,7 +24,7 @@ static const struct nr_cmd *const commands[] = {
 	&nr_cmd_history,
 	&nr_cmd_snapshot,
 	&nr_cmd_inventory,
-	TODO("hook", "install|pre-receive|post-receive", "git hooks"),
+	&nr_cmd_hook,
 	&nr_cmd_schema,
 	TODO("ros", "fmt|diff ...", "offline RouterOS format and diff"),
 	NULL,

@@ -29,15 +29,16 @@ static const struct nr_opt opts[] = {
 
 static const char *source_of(json_t *begin)
 {
-	const char *d = json_string_value(json_object_get(begin, "source_digest"));
+	const char *d =
+	    json_string_value(json_object_get(begin, "source_digest"));
 
 	return d ? d : "";
 }
 
 /* The begin entry `steps` distinct applied versions before the live one;
  * *live gets the live one's begin. */
-static json_t *find_target(const struct nr_journal *j, long steps,
-    json_t **live)
+static json_t *find_target(
+    const struct nr_journal *j, long steps, json_t **live)
 {
 	json_t *begin = NULL;
 	long long seq;
@@ -74,7 +75,8 @@ static int exec_rollback(struct nr_ctx *ctx, const struct nr_args *a)
 	memset(&cfg, 0, sizeof(cfg));
 	nr_diags_init(&diags);
 	if (steps < 1 || (a->opts.val[O_TO] && steps_arg)) {
-		nr_cmd_error(ctx, "--steps takes a number of at least 1, and "
+		nr_cmd_error(ctx,
+		    "--steps takes a number of at least 1, and "
 		    "not with --to");
 		return NR_EXIT_USAGE;
 	}
@@ -84,21 +86,24 @@ static int exec_rollback(struct nr_ctx *ctx, const struct nr_args *a)
 	}
 	if (a->opts.val[O_TO]) {
 		if (!ctx->repo) {
-			nr_cmd_error(ctx, "--to needs --repo (the repository "
+			nr_cmd_error(ctx,
+			    "--to needs --repo (the repository "
 			    "holding network.yaml)");
 			rc = NR_EXIT_USAGE;
 			goto out;
 		}
 		nr_journal_last_applied(&j, &live);
 		if (nr_source_git(&src, ctx->repo, a->opts.val[O_TO], ctx->file,
-		    &err) < 0)
+			&err) < 0)
 			goto fail;
 	} else {
 		target = find_target(&j, steps, &live);
 		if (!target) {
-			nr_cmd_error(ctx, "no applied version %ld step%s before "
+			nr_cmd_error(ctx,
+			    "no applied version %ld step%s before "
 			    "the live one in the journal: nothing to roll back "
-			    "to", steps, steps == 1 ? "" : "s");
+			    "to",
+			    steps, steps == 1 ? "" : "s");
 			goto out;
 		}
 		if (nr_apply_load_source(&src, ctx, target, &err) < 0)
@@ -109,10 +114,12 @@ static int exec_rollback(struct nr_ctx *ctx, const struct nr_args *a)
 		goto out;
 	}
 	if (a->opts.count[O_DISK]) {
-		snapshot = live ? json_string_value(json_object_get(live,
-		    "snapshot")) : NULL;
+		snapshot = live
+		    ? json_string_value(json_object_get(live, "snapshot"))
+		    : NULL;
 		if (!snapshot) {
-			nr_cmd_error(ctx, "--disk: the last apply took no disk "
+			nr_cmd_error(ctx,
+			    "--disk: the last apply took no disk "
 			    "snapshot");
 			goto out;
 		}
@@ -120,8 +127,10 @@ static int exec_rollback(struct nr_ctx *ctx, const struct nr_args *a)
 	nr_say(ctx, "Rolling back to %s%s%s.\n", src.name,
 	    src.commit[0] ? ", commit " : "", src.commit);
 	if (snapshot) {
-		nr_say(ctx, "Restoring the disk snapshot %s (the VM restarts) "
-		    "... ", snapshot);
+		nr_say(ctx,
+		    "Restoring the disk snapshot %s (the VM restarts) "
+		    "... ",
+		    snapshot);
 		if (nr_snapshot_restore(ctx, &cfg, snapshot, &err) < 0)
 			goto fail;
 		nr_say(ctx, "done\n");

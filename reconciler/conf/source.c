@@ -69,6 +69,18 @@ static int git_fail(struct nr_err *err, const char *what)
 	    e && e->message ? e->message : "unknown libgit2 error");
 }
 
+static int add_quarantine(git_repository *repo)
+{
+	git_odb *odb = NULL;
+	int rc = git_repository_odb(&odb, repo);
+
+	if (rc == 0)
+		rc = git_odb_add_disk_alternate(
+		    odb, getenv("GIT_QUARANTINE_PATH"));
+	git_odb_free(odb);
+	return rc;
+}
+
 int nr_source_git(struct nr_source *out, const char *repo_path, const char *rev,
     const char *path, struct nr_err *err)
 {
@@ -86,6 +98,11 @@ int nr_source_git(struct nr_source *out, const char *repo_path, const char *rev,
 		&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
 		rc = nr_err_set(
 		    err, NR_EINVAL, "'%s' is not a git repository", repo_path);
+		goto out;
+	}
+	/* in a pre-receive hook the pushed objects wait in a quarantine */
+	if (getenv("GIT_QUARANTINE_PATH") && add_quarantine(repo) < 0) {
+		rc = git_fail(err, "cannot read the pushed objects");
 		goto out;
 	}
 	if (git_revparse_single(&obj, repo, rev) < 0) {

@@ -16,8 +16,8 @@ static void sha256_hex(char out[65], const void *data, size_t len)
 
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
 	for (unsigned i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", md[i]);
-	out[2 * n] = '\0';
+		sprintf(out + 2 * (size_t)i, "%02x", md[i]);
+	out[2 * (size_t)n] = '\0';
 }
 
 void nr_pipeline_init(struct nr_pipeline *p, struct nr_ctx *ctx,

@@ -22,7 +22,7 @@
 
 #define DEFAULT_TIMEOUT_MS 10000
 /* query-qmp-schema, the largest reply, is a few hundred KiB. */
-#define MAX_LINE (16u * 1024 * 1024)
+#define MAX_LINE ((size_t)16 * 1024 * 1024)
 /* Events nobody waits for (RTC_CHANGE, ...) must not grow without end. */
 #define MAX_EVENTS 256
 #define CONNECT_RETRY_MS 20
@@ -157,7 +157,7 @@ static int read_msg(
 			return fail_closed(q, err);
 		if (q->len >= MAX_LINE)
 			return nr_err_set(err, NR_EINVAL,
-			    "message on QMP socket '%s' is longer than %u "
+			    "message on QMP socket '%s' is longer than %zu "
 			    "bytes",
 			    q->path, MAX_LINE);
 		pfd.fd = q->fd;

@@ -42,11 +42,6 @@ for verb in validate schema inventory plan apply rollback status history \
 	expect_in "help-$verb" "usage: netrec [global options] $verb" "$out"
 done
 
-for verb in rollback hook ros; do
-	run "$N" "$verb"
-	expect_rc "todo-$verb" 1
-	expect_in "todo-$verb" "'$verb' is not implemented yet" "$err"
-done
 
 # global options before and after the verb
 run "$N" -f network.yaml validate
