@@ -69,12 +69,13 @@ static char *absolute(const char *p)
 	return r ? r : nr_strdup(p);
 }
 
-static char *hook_text(struct nr_ctx *ctx, const char *which,
-    const char *branch, const char *exec)
+static char *hook_text(
+    struct nr_ctx *ctx, const char *which, const char *branch, const char *exec)
 {
 	struct nr_buf b = NR_BUF_INIT;
 
-	nr_buf_addf(&b, "#!/bin/sh\n" MARKER "; 'netrec hook install --force' "
+	nr_buf_addf(&b,
+	    "#!/bin/sh\n" MARKER "; 'netrec hook install --force' "
 	    "rewrites it.\n"
 	    "GIT_DIR=$(cd \"${GIT_DIR:-.}\" && pwd) && export GIT_DIR || exit 1\n"
 	    "exec ");
@@ -118,26 +119,31 @@ static int install_one(struct nr_ctx *ctx, const char *repo, const char *which,
 
 	if (rc == 0 && !strstr(old, MARKER)) {
 		if (!force) {
-			nr_cmd_error(ctx, "'%s' exists and was not written by "
+			nr_cmd_error(ctx,
+			    "'%s' exists and was not written by "
 			    "netrec; use --force to replace it (a backup is "
-			    "kept)", path);
+			    "kept)",
+			    path);
 			rc = -1;
 			goto out;
 		}
 		backup = nr_asprintf("%s.netrec-backup", path);
-		rc = nr_file_replace(backup, old, len, 0755, (uid_t)-1,
-		    (gid_t)-1, &err);
+		rc = nr_file_replace(
+		    backup, old, len, 0755, (uid_t)-1, (gid_t)-1, &err);
 	} else if (rc == NR_ENOTFOUND) {
 		rc = 0;
 	}
 	if (rc == 0)
-		rc = nr_file_replace(path, text, strlen(text), 0755, (uid_t)-1,
-		    (gid_t)-1, &err);
+		rc = nr_file_replace(
+		    path, text, strlen(text), 0755, (uid_t)-1, (gid_t)-1, &err);
 	if (rc < 0 && err.code)
 		nr_cmd_error(ctx, "%s", err.msg);
 	else if (rc == 0)
-		nr_say(ctx, "installed %s%s%s\n", path, backup ? "; the old hook "
-		    "is in " : "", backup ? backup : "");
+		nr_say(ctx, "installed %s%s%s\n", path,
+		    backup ? "; the old hook "
+			     "is in "
+			   : "",
+		    backup ? backup : "");
 out:
 	free(old);
 	free(backup);
@@ -145,8 +151,8 @@ out:
 	return rc;
 }
 
-static int install(struct nr_ctx *ctx, const struct nr_args *a,
-    const char *branch)
+static int install(
+    struct nr_ctx *ctx, const struct nr_args *a, const char *branch)
 {
 	/* --repo is the global option: the bare repository here */
 	const char *repo = ctx->repo;
@@ -168,7 +174,8 @@ static int install(struct nr_ctx *ctx, const struct nr_args *a,
 		const char *which = i ? "post-receive" : "pre-receive";
 		char *text = hook_text(ctx, which, branch, a->opts.val[O_EXEC]);
 
-		rc = install_one(ctx, repo, which, text, a->opts.count[O_FORCE]);
+		rc =
+		    install_one(ctx, repo, which, text, a->opts.count[O_FORCE]);
 		free(text);
 	}
 	return rc ? NR_EXIT_ERROR : NR_EXIT_OK;
@@ -189,7 +196,8 @@ static bool read_update(struct update *u, const char *branch)
 		struct update cur;
 
 		if (sscanf(line, "%63s %63s %511s", cur.old, cur.new_oid,
-		    cur.ref) == 3 && strcmp(cur.ref, want) == 0) {
+			cur.ref) == 3 &&
+		    strcmp(cur.ref, want) == 0) {
 			*u = cur;
 			found = true;
 		}
@@ -198,8 +206,8 @@ static bool read_update(struct update *u, const char *branch)
 }
 
 /* Whether `new_oid` descends from `old` (a fast-forward). */
-static bool fast_forward(const char *repo_path, const char *old,
-    const char *new_oid)
+static bool fast_forward(
+    const char *repo_path, const char *old, const char *new_oid)
 {
 	git_repository *repo = NULL;
 	git_oid a, b;
@@ -208,7 +216,7 @@ static bool fast_forward(const char *repo_path, const char *old,
 	if (strcmp(old, ZERO_OID) == 0)
 		return true;
 	git_libgit2_init();
-	if (git_repository_open(&repo, repo_path) == 0 &&
+	if (nr_git_open(&repo, repo_path) == 0 &&
 	    git_oid_fromstr(&a, new_oid) == 0 && git_oid_fromstr(&b, old) == 0)
 		ff = git_graph_descendant_of(repo, &a, &b) == 1;
 	git_repository_free(repo);
@@ -216,8 +224,8 @@ static bool fast_forward(const char *repo_path, const char *old,
 	return ff;
 }
 
-static int pre_receive(struct nr_ctx *ctx, const struct update *u,
-    const char *branch)
+static int pre_receive(
+    struct nr_ctx *ctx, const struct update *u, const char *branch)
 {
 	struct nr_source src = { 0 };
 	struct nr_config cfg;
@@ -226,14 +234,18 @@ static int pre_receive(struct nr_ctx *ctx, const struct update *u,
 	int rc;
 
 	if (strcmp(u->new_oid, ZERO_OID) == 0) {
-		nr_cmd_error(ctx, "refusing to delete branch '%s': netrec applies "
-		    "it to the live network (remove the hooks first)", branch);
+		nr_cmd_error(ctx,
+		    "refusing to delete branch '%s': netrec applies "
+		    "it to the live network (remove the hooks first)",
+		    branch);
 		return NR_EXIT_ERROR;
 	}
 	if (!fast_forward(ctx->repo, u->old, u->new_oid))
-		fprintf(ctx->out, "netrec: forced push: '%s' no longer contains "
+		fprintf(ctx->out,
+		    "netrec: forced push: '%s' no longer contains "
 		    "the commit it had; the network will follow the new "
-		    "history\n", branch);
+		    "history\n",
+		    branch);
 	ctx->rev = u->new_oid;
 	if (nr_cmd_load_valid(ctx, &src, &cfg)) {
 		nr_cmd_error(ctx, "push rejected: %s is not valid", src.name);
@@ -277,16 +289,17 @@ static bool rolled_back(struct nr_ctx *ctx, const char *commit)
 			continue;
 		action = json_string_value(json_object_get(begin, "action"));
 		c = json_string_value(json_object_get(begin, "commit"));
-		prev = json_string_value(json_object_get(begin,
-		    "previous_commit"));
+		prev = json_string_value(
+		    json_object_get(begin, "previous_commit"));
 		if (strcmp(outcome, "applied") == 0 && action &&
 		    strcmp(action, "rollback") == 0 && prev &&
 		    strcmp(prev, commit) == 0) {
 			result = true;
 			break;
 		}
-		if (c && strcmp(c, commit) == 0 && (strcmp(outcome,
-		    "applied") == 0 || strcmp(outcome, "rolled-back") == 0)) {
+		if (c && strcmp(c, commit) == 0 &&
+		    (strcmp(outcome, "applied") == 0 ||
+			strcmp(outcome, "rolled-back") == 0)) {
 			result = strcmp(outcome, "rolled-back") == 0;
 			break;
 		}
@@ -305,8 +318,10 @@ static int post_receive(struct nr_ctx *ctx, const struct update *u)
 	if (strcmp(u->new_oid, ZERO_OID) == 0)
 		return NR_EXIT_OK;
 	if (rolled_back(ctx, u->new_oid)) {
-		fprintf(ctx->out, "netrec: commit %.12s was rolled back; it is "
-		    "not applied again until a new commit arrives\n", u->new_oid);
+		fprintf(ctx->out,
+		    "netrec: commit %.12s was rolled back; it is "
+		    "not applied again until a new commit arrives\n",
+		    u->new_oid);
 		return NR_EXIT_OK;
 	}
 	ctx->rev = u->new_oid;
@@ -320,8 +335,10 @@ static int post_receive(struct nr_ctx *ctx, const struct update *u)
 	o.trigger = "hook";
 	o.auto_rollback = true;
 	o.lock_timeout_ms = 600 * 1000;
-	fprintf(ctx->out, "netrec: applying %.12s (waiting for any running "
-	    "apply first)\n", u->new_oid);
+	fprintf(ctx->out,
+	    "netrec: applying %.12s (waiting for any running "
+	    "apply first)\n",
+	    u->new_oid);
 	fflush(ctx->out);
 	rc = nr_apply(ctx, &cfg, &src, &o);
 out:
@@ -333,15 +350,18 @@ out:
 static int exec_hook(struct nr_ctx *ctx, const struct nr_args *a)
 {
 	const char *sub = a->pos[0];
-	const char *branch = a->opts.val[O_BRANCH] ? a->opts.val[O_BRANCH] :
-						     "main";
+	const char *branch = a->opts.val[O_BRANCH] ? a->opts.val[O_BRANCH]
+						   : "main";
 	struct update u;
 
 	if (strcmp(sub, "install") == 0)
 		return install(ctx, a, branch);
-	if (strcmp(sub, "pre-receive") != 0 && strcmp(sub, "post-receive") != 0) {
-		nr_cmd_error(ctx, "unknown hook verb '%s' (expected install, "
-		    "pre-receive or post-receive)", sub);
+	if (strcmp(sub, "pre-receive") != 0 &&
+	    strcmp(sub, "post-receive") != 0) {
+		nr_cmd_error(ctx,
+		    "unknown hook verb '%s' (expected install, "
+		    "pre-receive or post-receive)",
+		    sub);
 		return NR_EXIT_USAGE;
 	}
 	/* git runs hooks in the repository with GIT_DIR set */

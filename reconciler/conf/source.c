@@ -69,8 +69,11 @@ static int git_fail(struct nr_err *err, const char *what)
 	    e && e->message ? e->message : "unknown libgit2 error");
 }
 
+/* In a pre-receive hook the pushed objects wait in a quarantine. */
 static int add_quarantine(git_repository *repo)
 {
+	if (!getenv("GIT_QUARANTINE_PATH"))
+		return 0;
 	git_odb *odb = NULL;
 	int rc = git_repository_odb(&odb, repo);
 
@@ -79,6 +82,21 @@ static int add_quarantine(git_repository *repo)
 		    odb, getenv("GIT_QUARANTINE_PATH"));
 	git_odb_free(odb);
 	return rc;
+}
+
+int nr_git_open(git_repository **out, const char *path)
+{
+	git_repository *repo = NULL;
+
+	if (git_repository_open_ext(
+		&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return -1;
+	if (add_quarantine(repo) < 0) {
+		git_repository_free(repo);
+		return -1;
+	}
+	*out = repo;
+	return 0;
 }
 
 int nr_source_git(struct nr_source *out, const char *repo_path, const char *rev,
@@ -94,15 +112,9 @@ int nr_source_git(struct nr_source *out, const char *repo_path, const char *rev,
 	int rc = 0;
 
 	git_libgit2_init();
-	if (git_repository_open_ext(
-		&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+	if (nr_git_open(&repo, repo_path) < 0) {
 		rc = nr_err_set(
 		    err, NR_EINVAL, "'%s' is not a git repository", repo_path);
-		goto out;
-	}
-	/* in a pre-receive hook the pushed objects wait in a quarantine */
-	if (getenv("GIT_QUARANTINE_PATH") && add_quarantine(repo) < 0) {
-		rc = git_fail(err, "cannot read the pushed objects");
 		goto out;
 	}
 	if (git_revparse_single(&obj, repo, rev) < 0) {

@@ -21,4 +21,10 @@ int nr_source_git(struct nr_source *out, const char *repo, const char *rev,
     const char *path, struct nr_err *err);
 void nr_source_release(struct nr_source *s);
 
+/* Opens the repository at `path` (no search upwards), seeing the objects
+ * of a push in progress when run from a pre-receive hook. libgit2 must be
+ * initialised by the caller. Returns 0 or -1 (git_error_last() says why). */
+typedef struct git_repository git_repository;
+int nr_git_open(git_repository **out, const char *path);
+
 #endif

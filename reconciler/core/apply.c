@@ -532,7 +532,8 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		goto out;
 	backup = nr_asprintf("%s/backup/%lld", ctx->state_dir, a.seq);
 	ctx->backup_dir = backup;
-	nr_say(ctx, "\nApplying %zu changes:\n", p.plan.n);
+	nr_say(ctx, "\nApplying %zu change%s:\n", p.plan.n,
+	    p.plan.n == 1 ? "" : "s");
 	if (apply_changes(&a, &p, &done, &err, &reboot_skipped) < 0) {
 		fprintf(ctx->errf, "netrec: %s: %s\n", p.plan.v[done].address,
 		    err.msg);
@@ -564,8 +565,8 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		goto out;
 	if (snapshot)
 		prune_snapshots(ctx, cfg);
-	nr_say(ctx, "\nApply complete: %zu changes in %lld ms.\n", p.plan.n,
-	    now_ms() - a.started);
+	nr_say(ctx, "\nApply complete: %zu change%s in %lld ms.\n", p.plan.n,
+	    p.plan.n == 1 ? "" : "s", now_ms() - a.started);
 	if (debt || reboot_skipped)
 		nr_say(ctx,
 		    "A reboot is pending: the changes take full effect after "

@@ -119,12 +119,19 @@ int nr_snapshot_restore(struct nr_ctx *ctx, const struct nr_config *cfg,
 	return rc;
 }
 
+/* Oldest first. Dates have a one-second resolution here, and within one
+ * second names do not sort by age ("...Z" may be newer than "...Z-3" when
+ * the older "...Z" was pruned): qcow2 gives every new snapshot the highest
+ * id so far plus one, so the id orders snapshots of the same second. */
 static int by_date(const void *a, const void *b)
 {
 	const struct nr_img_snapshot *x = a, *y = b;
+	long long ix = strtoll(x->id, NULL, 10), iy = strtoll(y->id, NULL, 10);
 
 	if (x->date_sec != y->date_sec)
 		return x->date_sec < y->date_sec ? -1 : 1;
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 

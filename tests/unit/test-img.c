@@ -171,16 +171,16 @@ static void test_snapshot_list_delete(void **state)
 	nr_img_info_release(&info);
 
 	/* qemu-img's words for an unknown snapshot, after ours */
-	assert_int_equal(nr_img_snapshot_apply(f->img, "nosuch", &err),
-	    NR_EEXTERNAL);
-	assert_non_null(strstr(err.msg,
-	    "cannot apply snapshot 'nosuch' of disk image"));
+	assert_int_equal(
+	    nr_img_snapshot_apply(f->img, "nosuch", &err), NR_EEXTERNAL);
+	assert_non_null(
+	    strstr(err.msg, "cannot apply snapshot 'nosuch' of disk image"));
 	assert_non_null(strstr(err.msg, "Failed to load snapshot"));
 	assert_null(strstr(err.msg, "qemu-img: "));
 	assert_null(strchr(err.msg, '\n'));
 	nr_err_clear(&err);
-	assert_int_equal(nr_img_snapshot_delete(f->img, "first", &err),
-	    NR_EEXTERNAL);
+	assert_int_equal(
+	    nr_img_snapshot_delete(f->img, "first", &err), NR_EEXTERNAL);
 	assert_non_null(strstr(err.msg, "cannot delete snapshot 'first'"));
 	nr_err_clear(&err);
 	assert_int_equal(nr_img_snapshot_create(f->img, "", &err), NR_EINVAL);
@@ -323,7 +323,7 @@ static void test_convert(void **state)
 static void test_odd_relative_names(void **state)
 {
 	struct fixture *f = *state;
-	struct nr_img_info info;
+	struct nr_img_info info = { 0 };
 	struct nr_err err = NR_ERR_INIT;
 	char cwd[4096];
 	const char *names[] = { "json:{}", "-U", "nbd:x" };

@@ -205,17 +205,34 @@ static void test_queries(void **state)
 	assert_null(nr_journal_end_of(&j, 0));
 	nr_journal_release(&j);
 
-	/* a rollback that succeeded is now the live one */
+	/* an attempt whose checks failed and was rolled back is not live;
+	 * a later applied one is, and applied_before looks past it */
 	add(f->state, end(3, "failed"));
-	add(f->state, begin(4, "aaaa"));
+	add(f->state, begin(4, "dddd"));
 	add(f->state, end(4, "rolled-back"));
 	assert_int_equal(nr_journal_read(&j, f->state, &err), 0);
 	e = nr_journal_last_applied(&j, &b);
 	assert_non_null(e);
-	assert_int_equal(seq_of(e), 4);
-	assert_int_equal(seq_of(b), 4);
+	assert_int_equal(seq_of(e), 1);
+	assert_string_equal(str(b, "commit"), "aaaa");
+	nr_journal_release(&j);
+
+	add(f->state, begin(5, "eeee"));
+	add(f->state, end(5, "applied"));
+	assert_int_equal(nr_journal_read(&j, f->state, &err), 0);
+	e = nr_journal_last_applied(&j, &b);
+	assert_non_null(e);
+	assert_int_equal(seq_of(e), 5);
+	assert_int_equal(seq_of(b), 5);
 	assert_string_equal(str(b, "event"), "begin");
+	assert_string_equal(str(b, "commit"), "eeee");
 	assert_non_null(nr_journal_last_applied(&j, NULL));
+	e = nr_journal_applied_before(&j, 5, &b);
+	assert_non_null(e);
+	assert_int_equal(seq_of(e), 1);
+	assert_string_equal(str(b, "commit"), "aaaa");
+	assert_null(nr_journal_applied_before(&j, 1, &b));
+	assert_null(b);
 	nr_journal_release(&j);
 }
 

@@ -1,0 +1,907 @@
+/* parse: the RouterOS lexer and command parser. Physical lines are first
+ * joined into logical lines (a line ending in an odd number of backslashes
+ * continues on the next, whose leading spaces are dropped), keeping a map
+ * back to the physical line and column for every diagnostic. */
+#include "routeros/parse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/err.h"
+#include "lib/mem.h"
+
+struct seg {
+	size_t off; /* offset in the logical text */
+	int line, col; /* where that byte is in the source */
+};
+
+struct lx {
+	const char *s; /* logical text */
+	size_t len, p;
+	struct seg *segs;
+	size_t nsegs, csegs;
+	struct nr_diags *diags;
+	bool failed; /* the current command had an error */
+	const char *unsupported;
+};
+
+/* ---- logical lines ---- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static void build_logical(
+    struct lx *lx, struct nr_buf *out, const char *text, size_t len)
+{
+	size_t i = 0;
+	int line = 1;
+	bool cont = false;
+
+	while (i < len) {
+		size_t eol = i, end, start = i, nb = 0;
+		bool comment = false, next;
+		struct seg *g;
+
+		while (eol < len && text[eol] != '\n')
+			eol++;
+		end = eol;
+		if (end > i && text[end - 1] == '\r')
+			end--;
+		if (cont) {
+			while (start < end &&
+			    (text[start] == ' ' || text[start] == '\t'))
+				start++;
+		} else {
+			size_t k = start;
+
+			while (k < end && (text[k] == ' ' || text[k] == '\t'))
+				k++;
+			comment = k < end && text[k] == '#';
+		}
+		while (end - nb > start && text[end - 1 - nb] == '\\')
+			nb++;
+		next = !comment && nb % 2 == 1;
+		g = NR_PUSH(lx->segs, lx->nsegs, lx->csegs);
+		g->off = out->len;
+		g->line = line;
+		g->col = (int)(start - i) + 1;
+		nr_buf_add(out, text + start, end - start - (next ? 1 : 0));
+		if (!next)
+			nr_buf_addch(out, '\n');
+		cont = next;
+		line++;
+		i = eol + 1;
+	}
+}
+
+static struct nr_loc loc_at(const struct lx *lx, size_t off)
+{
+	size_t lo = 0, hi = lx->nsegs;
+	struct nr_loc l = { 1, 1 };
+
+	if (!lx->nsegs)
+		return l;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (lx->segs[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	l.line = lx->segs[lo].line;
+	l.col = lx->segs[lo].col + (int)(off - lx->segs[lo].off);
+	return l;
+}
+
+__attribute__((format(printf, 3, 4))) static void lx_error(
+    struct lx *lx, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lx->failed)
+		return; /* one error per command: the rest is noise */
+	lx->failed = true;
+	va_start(ap, fmt);
+	nr_diag_vadd(lx->diags, loc_at(lx, off), NR_SEV_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- characters and tokens ---- */
+
+static char cur(const struct lx *lx)
+{
+	return lx->p < lx->len ? lx->s[lx->p] : '\0';
+}
+
+static bool at_end(const struct lx *lx)
+{
+	return lx->p >= lx->len;
+}
+
+static void skip_blank(struct lx *lx)
+{
+	while (!at_end(lx) && is_blank(lx->s[lx->p]))
+		lx->p++;
+}
+
+/* End of command: end of the logical line or `;`. */
+static bool at_eoc(const struct lx *lx)
+{
+	return at_end(lx) || cur(lx) == '\n' || cur(lx) == ';';
+}
+
+static bool key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+static bool menu_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+static bool name_char(char c)
+{
+	return key_char(c) && c != '.' && c != '-';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes the escape at lx->p (on the backslash) into `b`. */
+static bool decode_escape(struct lx *lx, struct nr_buf *b)
+{
+	size_t at = lx->p;
+	char c = lx->p + 1 < lx->len ? lx->s[lx->p + 1] : '\0';
+	const char *simple = "\"\"\\\\$$??_ a\ab\bf\fn\nr\rt\tv\v";
+
+	if (lx->p + 2 < lx->len && hexval(c) >= 0 &&
+	    hexval(lx->s[lx->p + 2]) >= 0) {
+		int v = hexval(c) * 16 + hexval(lx->s[lx->p + 2]);
+
+		if (v == 0) {
+			lx_error(lx, at, "NUL byte (\\00) in a value is not "
+					 "supported");
+			return false;
+		}
+		nr_buf_addch(b, (char)v);
+		lx->p += 3;
+		return true;
+	}
+	for (const char *e = simple; *e; e += 2) {
+		if (c && *e == c) {
+			nr_buf_addch(b, e[1]);
+			lx->p += 2;
+			return true;
+		}
+	}
+	if (c == '\n' || !c)
+		lx_error(lx, at, "syntax error (backslash at end of line)");
+	else
+		lx_error(lx, at, "syntax error (unknown escape '\\%c')", c);
+	return false;
+}
+
+/* A `$` starts a variable when a name or a bracket follows it. */
+static bool dollar_var(const struct lx *lx)
+{
+	char n = lx->p + 1 < lx->len ? lx->s[lx->p + 1] : '\0';
+
+	return name_char(n) || n == '(' || n == '[' || n == '{' || n == '"';
+}
+
+static void mark_unsupported(struct lx *lx, const char *why)
+{
+	if (!lx->unsupported)
+		lx->unsupported = why;
+}
+
+/* A quoted string at lx->p (on the quote); appends its bytes to `b`. */
+static bool read_quoted(struct lx *lx, struct nr_buf *b)
+{
+	size_t start = lx->p;
+
+	lx->p++;
+	for (;;) {
+		char c = cur(lx);
+
+		if (at_end(lx) || c == '\n') {
+			lx_error(lx, start, "syntax error (unterminated string)");
+			return false;
+		}
+		if (c == '"') {
+			lx->p++;
+			return true;
+		}
+		if (c == '\\') {
+			if (!decode_escape(lx, b))
+				return false;
+			continue;
+		}
+		if (c == '\0') {
+			lx_error(lx, lx->p, "NUL byte in a value");
+			return false;
+		}
+		if (c == '$' && dollar_var(lx))
+			mark_unsupported(lx, "variable");
+		nr_buf_addch(b, c);
+		lx->p++;
+	}
+}
+
+/* Skips a balanced ( ) [ ] { } construct starting at lx->p, strings
+ * included; for expressions and blocks kept opaque. */
+static bool skip_balanced(struct lx *lx)
+{
+	size_t start = lx->p;
+	int depth = 0;
+
+	do {
+		char c = cur(lx);
+
+		if (at_end(lx)) {
+			lx_error(lx, start, "syntax error (unbalanced '%c')",
+			    lx->s[start]);
+			return false;
+		}
+		if (c == '"') {
+			struct nr_buf tmp = NR_BUF_INIT;
+			bool ok = read_quoted(lx, &tmp);
+
+			nr_buf_release(&tmp);
+			if (!ok)
+				return false;
+			continue;
+		}
+		if (c == '\\' && lx->p + 1 < lx->len) {
+			lx->p += 2;
+			continue;
+		}
+		if (c == '#' && depth > 0) {
+			/* a comment line inside a block */
+			size_t k = lx->p;
+
+			while (k > 0 && is_blank(lx->s[k - 1]))
+				k--;
+			if (k == 0 || lx->s[k - 1] == '\n' ||
+			    lx->s[k - 1] == '{' || lx->s[k - 1] == ';') {
+				while (!at_end(lx) && cur(lx) != '\n')
+					lx->p++;
+				continue;
+			}
+		}
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if (c == ')' || c == ']' || c == '}')
+			depth--;
+		lx->p++;
+	} while (depth > 0);
+	return true;
+}
+
+enum {
+	V_QUOTED = 1, /* some part was quoted */
+	V_STOP_BRACKET = 2 /* a bare part also ends at `]` (inside find) */
+};
+
+/* A value: bare and quoted parts run together up to a blank or the end
+ * of the command. Returns the decoded bytes or NULL after an error. */
+static char *read_value(struct lx *lx, unsigned *flags)
+{
+	struct nr_buf b = NR_BUF_INIT;
+
+	for (;;) {
+		char c = cur(lx);
+
+		if (at_eoc(lx) || is_blank(c))
+			break;
+		if (c == '"') {
+			*flags |= V_QUOTED;
+			if (!read_quoted(lx, &b))
+				goto fail;
+			continue;
+		}
+		if (c == ']' && (*flags & V_STOP_BRACKET))
+			break;
+		if (c == '(' || c == '{' || c == '[') {
+			mark_unsupported(lx, "expression");
+			if (!skip_balanced(lx))
+				goto fail;
+			continue;
+		}
+		if (c == ')' || c == '}' || c == ']') {
+			lx_error(lx, lx->p, "expected end of command");
+			goto fail;
+		}
+		if (c == '\\') {
+			if (!decode_escape(lx, &b))
+				goto fail;
+			continue;
+		}
+		if (c == '\0') {
+			lx_error(lx, lx->p, "NUL byte in a value");
+			goto fail;
+		}
+		if (c == '$' && dollar_var(lx))
+			mark_unsupported(lx, "variable");
+		nr_buf_addch(&b, c);
+		lx->p++;
+	}
+	return nr_buf_detach(&b);
+fail:
+	nr_buf_release(&b);
+	return NULL;
+}
+
+static char *read_key(struct lx *lx)
+{
+	size_t s = lx->p;
+
+	while (!at_end(lx) && key_char(cur(lx)))
+		lx->p++;
+	return nr_strndup(lx->s + s, lx->p - s);
+}
+
+/* True when a key followed by `=` starts at lx->p. */
+static bool at_keyval(const struct lx *lx)
+{
+	size_t k = lx->p;
+
+	while (k < lx->len && key_char(lx->s[k]))
+		k++;
+	return k > lx->p && k < lx->len && lx->s[k] == '=';
+}
+
+/* ---- selectors ---- */
+
+void nr_ros_sel_release(struct nr_ros_sel *sel)
+{
+	for (size_t i = 0; i < sel->nconds; i++) {
+		free(sel->conds[i].key);
+		free(sel->conds[i].val);
+	}
+	free(sel->conds);
+	for (size_t i = 0; i < sel->nrefs; i++)
+		free(sel->refs[i]);
+	free(sel->refs);
+	memset(sel, 0, sizeof(*sel));
+}
+
+static void add_refs(struct nr_ros_sel *sel, const char *val, bool split)
+{
+	sel->kind = NR_ROS_SEL_REFS;
+	if (!split) {
+		*NR_PUSH(sel->refs, sel->nrefs, sel->crefs) = nr_strdup(val);
+		return;
+	}
+	for (const char *p = val; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n)
+			*NR_PUSH(sel->refs, sel->nrefs, sel->crefs) =
+			    nr_strndup(p, n);
+		p += n + (p[n] == ',');
+	}
+}
+
+static bool word_is(const struct lx *lx, const char *w)
+{
+	size_t n = strlen(w);
+
+	return lx->p + n <= lx->len && memcmp(lx->s + lx->p, w, n) == 0 &&
+	    (lx->p + n == lx->len || !key_char(lx->s[lx->p + n]));
+}
+
+/* `[ find [where] cond... ]` at lx->p (on the bracket). Anything else in
+ * brackets is an expression: skipped and marked unsupported. */
+static bool read_find(struct lx *lx, struct nr_ros_sel *sel)
+{
+	size_t start = lx->p;
+
+	sel->kind = NR_ROS_SEL_FIND;
+	sel->loc = loc_at(lx, start);
+	lx->p++;
+	skip_blank(lx);
+	if (!word_is(lx, "find")) {
+		lx->p = start;
+		mark_unsupported(lx, "expression");
+		return skip_balanced(lx);
+	}
+	lx->p += 4;
+	for (;;) {
+		struct nr_ros_cond *c;
+		unsigned fl = V_STOP_BRACKET;
+		bool neg = false;
+
+		skip_blank(lx);
+		if (at_end(lx) || cur(lx) == '\n') {
+			lx_error(lx, start, "syntax error (unterminated '[')");
+			return false;
+		}
+		if (cur(lx) == ']') {
+			lx->p++;
+			return true;
+		}
+		if (word_is(lx, "where") || word_is(lx, "and")) {
+			lx->p += word_is(lx, "and") ? 3 : 5;
+			continue;
+		}
+		if (cur(lx) == '!' && lx->p + 1 < lx->len &&
+		    key_char(lx->s[lx->p + 1])) {
+			neg = true;
+			lx->p++;
+		}
+		if (!key_char(cur(lx))) {
+			/* operators, parentheses: not a plain filter */
+			lx->p = start;
+			mark_unsupported(lx, "expression");
+			return skip_balanced(lx);
+		}
+		c = NR_PUSH(sel->conds, sel->nconds, sel->cconds);
+		c->key = read_key(lx);
+		c->neg = neg;
+		if (neg)
+			continue;
+		if (cur(lx) == '!' && lx->p + 1 < lx->len &&
+		    lx->s[lx->p + 1] == '=') {
+			c->neg = true;
+			lx->p++;
+		}
+		if (cur(lx) == '=') {
+			lx->p++;
+			c->val = read_value(lx, &fl);
+			if (!c->val)
+				return false;
+		} else if (!is_blank(cur(lx)) && cur(lx) != ']') {
+			lx->p = start;
+			mark_unsupported(lx, "expression");
+			return skip_balanced(lx);
+		}
+	}
+}
+
+/* ---- commands ---- */
+
+static const struct {
+	const char *word;
+	enum nr_ros_verb verb;
+} verbs[] = {
+	{ "add", NR_ROS_ADD },
+	{ "set", NR_ROS_SET },
+	{ "remove", NR_ROS_REMOVE },
+	{ "move", NR_ROS_MOVE },
+	{ "enable", NR_ROS_ENABLE },
+	{ "disable", NR_ROS_DISABLE },
+	{ "unset", NR_ROS_UNSET },
+	{ "print", NR_ROS_OTHER },
+	{ "export", NR_ROS_OTHER },
+	{ "import", NR_ROS_OTHER },
+	{ "find", NR_ROS_OTHER },
+	{ "get", NR_ROS_OTHER },
+	{ "edit", NR_ROS_OTHER },
+	{ "comment", NR_ROS_OTHER },
+	{ "reset-counters", NR_ROS_OTHER },
+	{ "reset-counters-all", NR_ROS_OTHER },
+};
+
+const char *nr_ros_verb_name(enum nr_ros_verb v)
+{
+	for (size_t i = 0; i < NR_ARRAY_SIZE(verbs); i++)
+		if (verbs[i].verb == v && v != NR_ROS_OTHER)
+			return verbs[i].word;
+	return v == NR_ROS_HEADER ? "header"
+				  : v == NR_ROS_SCRIPT ? "script" : "other";
+}
+
+static int verb_of(const char *w, size_t n)
+{
+	for (size_t i = 0; i < NR_ARRAY_SIZE(verbs); i++)
+		if (strlen(verbs[i].word) == n &&
+		    memcmp(verbs[i].word, w, n) == 0)
+			return (int)verbs[i].verb;
+	return -1;
+}
+
+static void cmd_release(struct nr_ros_cmd *c)
+{
+	free(c->path);
+	free(c->word);
+	nr_ros_sel_release(&c->sel);
+	for (size_t i = 0; i < c->nargs; i++) {
+		free(c->args[i].key);
+		free(c->args[i].val);
+		if (c->args[i].sel) {
+			nr_ros_sel_release(c->args[i].sel);
+			free(c->args[i].sel);
+		}
+	}
+	free(c->args);
+	for (size_t i = 0; i < c->npos; i++)
+		free(c->pos[i]);
+	free(c->pos);
+	free(c->text);
+	memset(c, 0, sizeof(*c));
+}
+
+void nr_ros_script_release(struct nr_ros_script *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		cmd_release(&s->v[i]);
+	free(s->v);
+	free(s->version);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct nr_ros_arg *nr_ros_cmd_arg(
+    const struct nr_ros_cmd *c, const char *key)
+{
+	for (size_t i = c->nargs; i-- > 0;)
+		if (strcmp(c->args[i].key, key) == 0)
+			return &c->args[i];
+	return NULL;
+}
+
+static struct nr_ros_arg *push_arg(struct nr_ros_cmd *c, char *key,
+    const char *prev, struct nr_loc loc)
+{
+	struct nr_ros_arg *a;
+
+	/* ".role" after "local.address" is "local.role" */
+	if (key[0] == '.' && prev && strchr(prev, '.')) {
+		const char *dot = strrchr(prev, '.');
+		char *full = nr_asprintf(
+		    "%.*s%s", (int)(dot - prev), prev, key);
+
+		free(key);
+		key = full;
+	}
+	a = NR_PUSH(c->args, c->nargs, c->cargs);
+	a->key = key;
+	a->loc = loc;
+	return a;
+}
+
+/* The arguments after the command word, up to the end of the command. */
+static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
+{
+	const char *prev = NULL;
+
+	for (;;) {
+		size_t at;
+
+		skip_blank(lx);
+		if (at_eoc(lx))
+			return true;
+		at = lx->p;
+		if (cur(lx) == '!' && lx->p + 1 < lx->len &&
+		    key_char(lx->s[lx->p + 1])) {
+			/* verbose export: `!key` = the property is unset */
+			struct nr_ros_arg *a;
+
+			lx->p++;
+			a = push_arg(c, read_key(lx), prev, loc_at(lx, at));
+			prev = a->key;
+			if (!at_eoc(lx) && !is_blank(cur(lx))) {
+				lx_error(lx, lx->p, "expected end of command");
+				return false;
+			}
+			continue;
+		}
+		if (at_keyval(lx)) {
+			struct nr_ros_arg *a;
+			unsigned fl = 0;
+
+			a = push_arg(c, read_key(lx), prev, loc_at(lx, at));
+			prev = a->key;
+			lx->p++; /* '=' */
+			if (cur(lx) == '[') {
+				size_t b = lx->p;
+
+				a->sel = nr_calloc(1, sizeof(*a->sel));
+				if (!read_find(lx, a->sel))
+					return false;
+				if (a->sel->kind != NR_ROS_SEL_FIND ||
+				    lx->unsupported) {
+					a->val = nr_strndup(
+					    lx->s + b, lx->p - b);
+				}
+				continue;
+			}
+			a->val = read_value(lx, &fl);
+			if (!a->val)
+				return false;
+			continue;
+		}
+		if (cur(lx) == '[' && c->sel.kind == NR_ROS_SEL_NONE) {
+			if (!read_find(lx, &c->sel))
+				return false;
+			continue;
+		}
+		if (cur(lx) == '$' || cur(lx) == '(' || cur(lx) == '{' ||
+		    cur(lx) == '[') {
+			if (cur(lx) == '$')
+				mark_unsupported(lx, "variable");
+			else
+				mark_unsupported(lx, "expression");
+			if (cur(lx) != '$' && !skip_balanced(lx))
+				return false;
+			if (cur(lx) == '$' && !read_value(lx, &(unsigned){ 0 }))
+				return false;
+			continue;
+		}
+		{
+			/* a positional word */
+			unsigned fl = 0;
+			size_t vat = lx->p;
+			char *v = read_value(lx, &fl);
+
+			if (!v)
+				return false;
+			if (lx->p == vat) {
+				free(v);
+				lx_error(lx, lx->p, "expected end of command");
+				return false;
+			}
+			if (c->sel.kind == NR_ROS_SEL_NONE) {
+				c->sel.loc = loc_at(lx, vat);
+				add_refs(&c->sel, v, !(fl & V_QUOTED));
+				free(v);
+			} else {
+				*NR_PUSH(c->pos, c->npos, c->cpos) = v;
+			}
+		}
+	}
+}
+
+/* `numbers=` is the selector in its long form. */
+static void numbers_arg(struct nr_ros_cmd *c)
+{
+	for (size_t i = 0; i < c->nargs; i++) {
+		struct nr_ros_arg *a = &c->args[i];
+
+		if (strcmp(a->key, "numbers") != 0 ||
+		    c->sel.kind != NR_ROS_SEL_NONE)
+			continue;
+		if (a->sel && a->sel->kind == NR_ROS_SEL_FIND) {
+			c->sel = *a->sel;
+			free(a->sel);
+			a->sel = NULL;
+		} else if (a->val) {
+			c->sel.loc = a->loc;
+			add_refs(&c->sel, a->val, true);
+		}
+		free(a->key);
+		free(a->val);
+		if (a->sel) {
+			nr_ros_sel_release(a->sel);
+			free(a->sel);
+		}
+		memmove(a, a + 1, (c->nargs - i - 1) * sizeof(*a));
+		c->nargs--;
+		return;
+	}
+}
+
+/* Reads the menu words after a leading '/'; returns the verb index or -1
+ * (a header line or a command named by the last word). */
+static int read_path(struct lx *lx, struct nr_buf *path, char **word)
+{
+	size_t nwords = 0, last_start = 0, last_len = 0;
+
+	nr_buf_reset(path);
+	for (;;) {
+		size_t s, n;
+		int v;
+
+		while (!at_end(lx) && (is_blank(cur(lx)) || cur(lx) == '/'))
+			lx->p++;
+		s = lx->p;
+		while (!at_end(lx) && menu_char(cur(lx)))
+			lx->p++;
+		n = lx->p - s;
+		if (!n || (!at_eoc(lx) && !is_blank(cur(lx)) &&
+			      cur(lx) != '/')) {
+			lx->p = s; /* an argument, not a menu word */
+			break;
+		}
+		v = verb_of(lx->s + s, n);
+		if (v >= 0) {
+			*word = nr_strndup(lx->s + s, n);
+			return v;
+		}
+		if (nwords)
+			nr_buf_addch(path, ' ');
+		last_start = path->len;
+		last_len = n;
+		nr_buf_add(path, lx->s + s, n);
+		nwords++;
+		if (at_eoc(lx))
+			break;
+	}
+	skip_blank(lx);
+	if (at_eoc(lx) || !nwords)
+		return -1;
+	/* `/system reset-configuration x=y`: the last word is the command */
+	*word = nr_strndup(path->s + last_start, last_len);
+	path->len = last_start ? last_start - 1 : 0;
+	path->s[path->len] = '\0';
+	return NR_ROS_OTHER;
+}
+
+static char *path_string(const char *words)
+{
+	return nr_asprintf("/%s", words);
+}
+
+static void header_version(struct nr_ros_script *out, const char *line,
+    size_t n)
+{
+	const char *tag = "by RouterOS ";
+	const char *p;
+	size_t k;
+
+	if (out->version)
+		return;
+	for (p = line; p + strlen(tag) <= line + n; p++)
+		if (memcmp(p, tag, strlen(tag)) == 0)
+			break;
+	if (p + strlen(tag) > line + n)
+		return;
+	p += strlen(tag);
+	for (k = 0; p + k < line + n && !is_blank(p[k]); k++)
+		;
+	if (k)
+		out->version = nr_strndup(p, k);
+}
+
+/* One statement at lx->p. `menu` is the current menu ("" at the root). */
+static void parse_statement(
+    struct lx *lx, struct nr_ros_script *out, struct nr_buf *menu)
+{
+	struct nr_ros_cmd c;
+	size_t start = lx->p;
+	bool keep = true;
+
+	memset(&c, 0, sizeof(c));
+	lx->failed = false;
+	lx->unsupported = NULL;
+	c.loc = loc_at(lx, start);
+	if (cur(lx) == ':' || cur(lx) == '{' || cur(lx) == '$' ||
+	    cur(lx) == '(' || cur(lx) == '[') {
+		c.verb = NR_ROS_SCRIPT;
+		c.path = path_string(menu->s);
+		lx->unsupported = "script command";
+		while (!at_eoc(lx)) {
+			if (strchr("{[(", cur(lx))) {
+				if (!skip_balanced(lx))
+					break;
+			} else if (cur(lx) == '"') {
+				struct nr_buf tmp = NR_BUF_INIT;
+				bool ok = read_quoted(lx, &tmp);
+
+				nr_buf_release(&tmp);
+				if (!ok)
+					break;
+			} else if (cur(lx) == '\\' && lx->p + 1 < lx->len) {
+				lx->p += 2;
+			} else {
+				lx->p++;
+			}
+		}
+		c.word = nr_strndup(lx->s + start, strcspn(lx->s + start,
+						       " \t\n;{"));
+	} else if (cur(lx) == '/') {
+		struct nr_buf path = NR_BUF_INIT;
+		int v = read_path(lx, &path, &c.word);
+
+		if (v < 0 && !c.word) {
+			/* a menu header line */
+			skip_blank(lx);
+			if (!at_eoc(lx)) {
+				lx_error(lx, lx->p, "expected end of command");
+			} else {
+				nr_buf_reset(menu);
+				nr_buf_add(menu, path.s, path.len);
+			}
+			c.verb = NR_ROS_HEADER;
+			c.path = path_string(path.s);
+		} else {
+			c.verb = (enum nr_ros_verb)v;
+			c.path = path_string(path.s);
+			read_args(lx, &c);
+		}
+		nr_buf_release(&path);
+	} else if (cur(lx) == '}' || cur(lx) == ')' || cur(lx) == ']') {
+		lx_error(lx, lx->p, "syntax error (unexpected '%c')", cur(lx));
+	} else {
+		size_t s = lx->p;
+		int v;
+
+		while (!at_end(lx) && key_char(cur(lx)))
+			lx->p++;
+		if (lx->p == s) {
+			lx_error(lx, s, "syntax error (unexpected '%c')",
+			    cur(lx));
+		} else {
+			v = verb_of(lx->s + s, lx->p - s);
+			c.word = nr_strndup(lx->s + s, lx->p - s);
+			c.verb = v < 0 ? NR_ROS_OTHER : (enum nr_ros_verb)v;
+			c.path = path_string(menu->s);
+			if (!at_eoc(lx) && !is_blank(cur(lx)))
+				lx_error(lx, lx->p, "expected end of command");
+			else
+				read_args(lx, &c);
+		}
+	}
+	if (lx->failed) {
+		/* skip the rest of the logical line */
+		while (!at_end(lx) && cur(lx) != '\n')
+			lx->p++;
+		keep = false;
+	}
+	if (keep) {
+		numbers_arg(&c);
+		c.unsupported = lx->unsupported;
+		if (c.verb == NR_ROS_OTHER && !c.unsupported)
+			c.unsupported = "command";
+		c.text = nr_strndup(lx->s + start, lx->p - start);
+		*NR_PUSH(out->v, out->n, out->cap) = c;
+	} else {
+		cmd_release(&c);
+	}
+}
+
+int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
+    struct nr_diags *diags)
+{
+	struct nr_buf logical = NR_BUF_INIT, menu = NR_BUF_INIT;
+	struct lx lx;
+	size_t errors = diags->errors;
+
+	memset(out, 0, sizeof(*out));
+	memset(&lx, 0, sizeof(lx));
+	lx.diags = diags;
+	build_logical(&lx, &logical, text, len);
+	lx.s = logical.s;
+	lx.len = logical.len;
+	while (!at_end(&lx)) {
+		skip_blank(&lx);
+		if (at_end(&lx))
+			break;
+		if (cur(&lx) == '\n' || cur(&lx) == ';') {
+			lx.p++;
+			continue;
+		}
+		if (cur(&lx) == '#') {
+			size_t s = lx.p;
+
+			while (!at_end(&lx) && cur(&lx) != '\n')
+				lx.p++;
+			header_version(out, lx.s + s, lx.p - s);
+			continue;
+		}
+		if (cur(&lx) == '\0') {
+			lx.failed = false;
+			lx_error(&lx, lx.p, "NUL byte in the text");
+			while (!at_end(&lx) && cur(&lx) != '\n')
+				lx.p++;
+			continue;
+		}
+		parse_statement(&lx, out, &menu);
+	}
+	free(lx.segs);
+	nr_buf_release(&logical);
+	nr_buf_release(&menu);
+	return diags->errors > errors ? NR_ECONFIG : 0;
+}

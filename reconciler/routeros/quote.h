@@ -1,0 +1,21 @@
+/* quote: the one function through which every RouterOS value is written.
+ * A value comes out either as a bare word RouterOS reads back unchanged or
+ * as a double-quoted string with every special byte escaped, so no value
+ * (quotes, `;`, `$`, `[`, newlines, non-ASCII) can change a command. */
+#ifndef NR_ROS_QUOTE_H
+#define NR_ROS_QUOTE_H
+
+#include <stdbool.h>
+
+#include "lib/buf.h"
+
+enum {
+	NR_ROS_QUOTE_ALWAYS = 1 /* quote even a bare word (find selectors) */
+};
+
+/* Appends `val` to `out`, quoted and escaped when needed (see above). */
+void nr_ros_quote(struct nr_buf *out, const char *val, unsigned flags);
+/* True when `val` may be written without quotes. */
+bool nr_ros_is_bare(const char *val);
+
+#endif
