@@ -2,6 +2,8 @@
  * refused when stale). */
 #include <stdlib.h>
 
+#include "lib/buf.h"
+
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "core/apply.h"
@@ -33,6 +35,32 @@ static const struct nr_opt opts[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/* Reads the layers a saved plan covers (when `targets` is not NULL). */
+static int planfile_targets(
+    struct nr_ctx *ctx, const char *path, unsigned *targets)
+{
+	json_error_t jerr;
+	json_t *plan = json_load_file(path, 0, &jerr), *t;
+	size_t i;
+	struct nr_buf b = NR_BUF_INIT;
+	int rc = 0;
+
+	if (!plan) {
+		nr_cmd_error(
+		    ctx, "cannot read plan file '%s': %s", path, jerr.text);
+		return -1;
+	}
+	if (targets) {
+		json_array_foreach (json_object_get(plan, "targets"), i, t)
+			nr_buf_addf(&b, "%s%s", b.len ? "," : "",
+			    json_string_value(t) ? json_string_value(t) : "?");
+		rc = nr_cmd_targets(ctx, b.len ? b.s : NULL, targets);
+	}
+	nr_buf_release(&b);
+	json_decref(plan);
+	return rc;
+}
+
 static int exec_apply(struct nr_ctx *ctx, const struct nr_args *a)
 {
 	struct nr_source src = { 0 };
@@ -57,7 +85,13 @@ static int exec_apply(struct nr_ctx *ctx, const struct nr_args *a)
 		o.lock_timeout_ms = (int)s * 1000;
 	}
 	o.planfile = a->npos ? a->pos[0] : NULL;
-	o.yes = a->opts.count[O_YES] > 0;
+	/* a saved plan was reviewed when it was made: apply it as it is,
+	 * for the layers it covers */
+	if (o.planfile &&
+	    planfile_targets(
+		ctx, o.planfile, a->opts.val[O_TARGET] ? NULL : &o.targets) < 0)
+		return NR_EXIT_ERROR;
+	o.yes = a->opts.count[O_YES] > 0 || o.planfile;
 	o.allow_reboot = a->opts.count[O_REBOOT] > 0;
 	o.allow_restart = a->opts.count[O_RESTART] > 0;
 	o.no_snapshot = a->opts.count[O_NO_SNAPSHOT] > 0;

@@ -220,9 +220,10 @@ static void paid_post(
 		fprintf(a->ctx->errf, "\nnetrec: warning: %s\n", err.msg);
 }
 
-/* Carries out the changes; returns how many were done, -1 on failure. */
-static int apply_changes(struct attempt *a, struct nr_pipeline *p, size_t *done,
-    struct nr_err *err, bool *reboot_skipped)
+/* Carries out the changes in order. `done` gets the address of each one
+ * made; on a failure *failed is the failing change's index. */
+static int apply_changes(struct attempt *a, struct nr_pipeline *p, json_t *done,
+    size_t *failed, struct nr_err *err, bool *reboot_skipped)
 {
 	for (size_t i = 0; i < p->plan.n; i++) {
 		const struct nr_change *c = &p->plan.v[i];
@@ -240,37 +241,51 @@ static int apply_changes(struct attempt *a, struct nr_pipeline *p, size_t *done,
 			rc = c->res->ops->apply(c, a->ctx, err);
 		if (rc < 0) {
 			nr_say(a->ctx, "failed\n");
+			*failed = i;
 			return -1;
 		}
 		nr_say(a->ctx, "done (%lld ms)\n", now_ms() - t0);
-		*done = i + 1;
+		json_array_append_new(done, json_string(c->address));
 		paid_post(a, p, c);
 	}
 	return 0;
 }
 
-static bool has_snapshot(const struct nr_img_info *info, const char *name)
-{
-	for (size_t i = 0; i < info->nsnaps; i++)
-		if (strcmp(info->snaps[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 /* Snapshot names have a one-second resolution: an apply within the same
- * second as the previous one gets "-2", "-3", ... (QMP refuses a name the
- * disk already has). Takes `base`; returns the name to use. */
+ * second as an earlier one gets "-2", "-3", ... (QMP refuses a name the
+ * disk already has). The suffix goes past the highest one on the disk, so
+ * that a name is not used again after its snapshot was pruned (the
+ * newest is always kept). Takes `base`; returns the name to use. */
 static char *unique_name(const struct nr_img_info *info, char *base)
 {
-	char *name = base;
+	size_t len = strlen(base);
+	long long top = 0;
+	char *name;
 
-	for (int k = 2; has_snapshot(info, name); k++) {
-		if (name != base)
-			free(name);
-		name = nr_asprintf("%s-%d", base, k);
+	for (size_t i = 0; i < info->nsnaps; i++) {
+		const char *s = info->snaps[i].name;
+		char *end;
+		long long k;
+
+		if (strncmp(s, base, len) != 0)
+			continue;
+		if (s[len] == '\0') {
+			k = 1;
+		} else if (s[len] == '-' && s[len + 1] >= '1' &&
+		    s[len + 1] <= '9') {
+			k = strtoll(s + len + 1, &end, 10);
+			if (*end)
+				continue;
+		} else {
+			continue;
+		}
+		if (k > top)
+			top = k;
 	}
-	if (name != base)
-		free(base);
+	if (top == 0)
+		return base;
+	name = nr_asprintf("%s-%lld", base, top + 1);
+	free(base);
 	return name;
 }
 
@@ -409,8 +424,7 @@ int nr_apply_load_source(struct nr_source *out, const struct nr_ctx *ctx,
  * re-apply the previously applied source; if that fails too, restore the
  * disk snapshot taken before this attempt. Returns 1: the apply failed. */
 static int checks_failed(struct attempt *a, const struct nr_config *cfg,
-    const struct nr_pipeline *p, size_t done, const char *snapshot,
-    const char *why)
+    json_t *done, const char *snapshot, const char *why)
 {
 	struct nr_ctx *ctx = a->ctx;
 	struct nr_err err = NR_ERR_INIT;
@@ -438,7 +452,7 @@ static int checks_failed(struct attempt *a, const struct nr_config *cfg,
 		rollback = false;
 	}
 	journal_end(a, rollback ? "rolled-back" : "checks-failed",
-	    addresses(&p->plan, done), msg, false);
+	    json_incref(done), msg, false);
 	if (rollback) {
 		struct nr_apply_opts ro = *a->o;
 
@@ -482,7 +496,8 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 	struct nr_pipeline p;
 	struct nr_buf left = NR_BUF_INIT;
 	char *backup = NULL, *snapshot = NULL;
-	size_t done = 0;
+	json_t *done = json_array();
+	size_t failed = 0;
 	bool reboot_skipped = false, debt = false;
 	int rc = 1;
 
@@ -495,9 +510,14 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		goto out;
 	print_plan(ctx, &p.plan);
 	if (nr_plan_count_notes(&p.plan, NR_NOTE_REFUSE)) {
+		for (size_t i = 0; i < p.plan.nnotes; i++)
+			if (p.plan.notes[i].kind == NR_NOTE_REFUSE)
+				nr_buf_addf(&why, "%s%s: %s",
+				    why.len ? "; " : "",
+				    p.plan.notes[i].address,
+				    p.plan.notes[i].msg);
 		if (journal_begin(&a, &p, src, NULL) == 0)
-			journal_end(&a, "refused", json_array(),
-			    "refused by the plan's checks", false);
+			journal_end(&a, "refused", json_array(), why.s, false);
 		fprintf(ctx->errf,
 		    "netrec: refusing to apply (see 'refused' "
 		    "above); nothing was changed\n");
@@ -534,15 +554,14 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 	ctx->backup_dir = backup;
 	nr_say(ctx, "\nApplying %zu change%s:\n", p.plan.n,
 	    p.plan.n == 1 ? "" : "s");
-	if (apply_changes(&a, &p, &done, &err, &reboot_skipped) < 0) {
-		fprintf(ctx->errf, "netrec: %s: %s\n", p.plan.v[done].address,
+	if (apply_changes(&a, &p, done, &failed, &err, &reboot_skipped) < 0) {
+		fprintf(ctx->errf, "netrec: %s: %s\n", p.plan.v[failed].address,
 		    err.msg);
 		fprintf(ctx->errf,
 		    "netrec: apply stopped; %zu of %zu changes "
 		    "were made (the journal lists them)\n",
-		    done, p.plan.n);
-		journal_end(
-		    &a, "failed", addresses(&p.plan, done), err.msg, false);
+		    json_array_size(done), p.plan.n);
+		journal_end(&a, "failed", json_incref(done), err.msg, false);
 		goto out;
 	}
 	if (verify(ctx, cfg, src, o->targets, &left, &debt, &err) < 0 ||
@@ -552,15 +571,15 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		    : nr_strdup(err.msg);
 
 		fprintf(ctx->errf, "netrec: %s\n", msg);
-		journal_end(&a, "failed", addresses(&p.plan, done), msg, debt);
+		journal_end(&a, "failed", json_incref(done), msg, debt);
 		free(msg);
 		goto out;
 	}
 	if (!o->no_checks && nr_checks_run(ctx, &cfg->checks, &why) < 0) {
-		rc = checks_failed(&a, cfg, &p, done, snapshot, why.s);
+		rc = checks_failed(&a, cfg, done, snapshot, why.s);
 		goto out;
 	}
-	if (journal_end(&a, "applied", addresses(&p.plan, done), NULL,
+	if (journal_end(&a, "applied", json_incref(done), NULL,
 		debt || reboot_skipped) < 0)
 		goto out;
 	if (snapshot)
@@ -578,6 +597,7 @@ out:
 	free(snapshot);
 	nr_buf_release(&left);
 	nr_buf_release(&why);
+	json_decref(done);
 	nr_pipeline_release(&p);
 	return rc;
 }

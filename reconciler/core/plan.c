@@ -104,6 +104,18 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* "host", "vm", "router" for the layers a plan covers. */
+static json_t *targets_json(unsigned targets)
+{
+	static const char *const names[] = { "host", "vm", "router" };
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < 3; i++)
+		if (targets & (1u << i))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
 json_t *nr_plan_json(const struct nr_plan *p)
 {
 	json_t *changes = json_array(), *notes = json_array();
@@ -125,13 +137,13 @@ json_t *nr_plan_json(const struct nr_plan *p)
 			nr_note_kind_name(p->notes[i].kind), "address",
 			p->notes[i].address, "message", p->notes[i].msg));
 	return json_pack("{s:i, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, "
-			 "s:I}, s:s, s:s}",
+			 "s:I}, s:o, s:s, s:s}",
 	    "format_version", 1, "commit", str_or_null(p->commit), "changes",
 	    changes, "notes", notes, "summary", "create", count[NR_ACT_CREATE],
 	    "update", count[NR_ACT_UPDATE], "delete", count[NR_ACT_DELETE],
 	    "restart", count[NR_ACT_RESTART], "reboot", count[NR_ACT_REBOOT],
-	    "run", count[NR_ACT_RUN], "live_digest", p->live_digest,
-	    "source_digest", p->source_digest);
+	    "run", count[NR_ACT_RUN], "targets", targets_json(p->targets),
+	    "live_digest", p->live_digest, "source_digest", p->source_digest);
 }
 
 static const char *symbol(enum nr_action a)

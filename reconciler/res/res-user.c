@@ -106,8 +106,8 @@ static int apply(
 		g += n + (g[n] == ',');
 	}
 	if (rc == 0 && !h->exists)
-		rc = run_tool((const char *const[]){ "useradd", "-r", "-M",
-				  "-s", "/usr/sbin/nologin", NULL },
+		rc = run_tool((const char *const[]){ "useradd", "-r", "-U",
+				  "-M", "-s", "/usr/sbin/nologin", NULL },
 		    u->name.s, ctx, err);
 	if (rc == 0 && h->not_member.len)
 		rc = run_tool((const char *const[]){ "usermod", "-a", "-G",

@@ -171,8 +171,9 @@ static bool decode_escape(struct lx *lx, struct nr_buf *b)
 		int v = hexval(c) * 16 + hexval(lx->s[lx->p + 2]);
 
 		if (v == 0) {
-			lx_error(lx, at, "NUL byte (\\00) in a value is not "
-					 "supported");
+			lx_error(lx, at,
+			    "NUL byte (\\00) in a value is not "
+			    "supported");
 			return false;
 		}
 		nr_buf_addch(b, (char)v);
@@ -217,7 +218,8 @@ static bool read_quoted(struct lx *lx, struct nr_buf *b)
 		char c = cur(lx);
 
 		if (at_end(lx) || c == '\n') {
-			lx_error(lx, start, "syntax error (unterminated string)");
+			lx_error(
+			    lx, start, "syntax error (unterminated string)");
 			return false;
 		}
 		if (c == '"') {
@@ -501,7 +503,8 @@ const char *nr_ros_verb_name(enum nr_ros_verb v)
 		if (verbs[i].verb == v && v != NR_ROS_OTHER)
 			return verbs[i].word;
 	return v == NR_ROS_HEADER ? "header"
-				  : v == NR_ROS_SCRIPT ? "script" : "other";
+	    : v == NR_ROS_SCRIPT  ? "script"
+				  : "other";
 }
 
 static int verb_of(const char *w, size_t n)
@@ -552,16 +555,16 @@ const struct nr_ros_arg *nr_ros_cmd_arg(
 	return NULL;
 }
 
-static struct nr_ros_arg *push_arg(struct nr_ros_cmd *c, char *key,
-    const char *prev, struct nr_loc loc)
+static struct nr_ros_arg *push_arg(
+    struct nr_ros_cmd *c, char *key, const char *prev, struct nr_loc loc)
 {
 	struct nr_ros_arg *a;
 
 	/* ".role" after "local.address" is "local.role" */
 	if (key[0] == '.' && prev && strchr(prev, '.')) {
 		const char *dot = strrchr(prev, '.');
-		char *full = nr_asprintf(
-		    "%.*s%s", (int)(dot - prev), prev, key);
+		char *full =
+		    nr_asprintf("%.*s%s", (int)(dot - prev), prev, key);
 
 		free(key);
 		key = full;
@@ -613,8 +616,8 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 					return false;
 				if (a->sel->kind != NR_ROS_SEL_FIND ||
 				    lx->unsupported) {
-					a->val = nr_strndup(
-					    lx->s + b, lx->p - b);
+					a->val =
+					    nr_strndup(lx->s + b, lx->p - b);
 				}
 				continue;
 			}
@@ -710,8 +713,8 @@ static int read_path(struct lx *lx, struct nr_buf *path, char **word)
 		while (!at_end(lx) && menu_char(cur(lx)))
 			lx->p++;
 		n = lx->p - s;
-		if (!n || (!at_eoc(lx) && !is_blank(cur(lx)) &&
-			      cur(lx) != '/')) {
+		if (!n ||
+		    (!at_eoc(lx) && !is_blank(cur(lx)) && cur(lx) != '/')) {
 			lx->p = s; /* an argument, not a menu word */
 			break;
 		}
@@ -744,8 +747,8 @@ static char *path_string(const char *words)
 	return nr_asprintf("/%s", words);
 }
 
-static void header_version(struct nr_ros_script *out, const char *line,
-    size_t n)
+static void header_version(
+    struct nr_ros_script *out, const char *line, size_t n)
 {
 	const char *tag = "by RouterOS ";
 	const char *p;
@@ -799,8 +802,8 @@ static void parse_statement(
 				lx->p++;
 			}
 		}
-		c.word = nr_strndup(lx->s + start, strcspn(lx->s + start,
-						       " \t\n;{"));
+		c.word = nr_strndup(
+		    lx->s + start, strcspn(lx->s + start, " \t\n;{"));
 	} else if (cur(lx) == '/') {
 		struct nr_buf path = NR_BUF_INIT;
 		int v = read_path(lx, &path, &c.word);
@@ -831,8 +834,8 @@ static void parse_statement(
 		while (!at_end(lx) && key_char(cur(lx)))
 			lx->p++;
 		if (lx->p == s) {
-			lx_error(lx, s, "syntax error (unexpected '%c')",
-			    cur(lx));
+			lx_error(
+			    lx, s, "syntax error (unexpected '%c')", cur(lx));
 		} else {
 			v = verb_of(lx->s + s, lx->p - s);
 			c.word = nr_strndup(lx->s + s, lx->p - s);
