@@ -65,7 +65,7 @@ static int setup(void **state)
 	nr_test_write(shell,
 	    "#!/bin/sh\n"
 	    "case \"$2\" in\n"
-	    "sleep*) sleep 30 ;;\n"
+	    "sleep*) sleep 3 ;;\n"
 	    "drop) kill -9 $PPID ;;\n"
 	    "*) printf 'user=%s\\r\\ncmd=%s\\r\\n' \"$USER\" \"$2\" ;;\n"
 	    "esac\n");
