@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -174,16 +175,40 @@ int nr_vm_start(
 	return rc < 0 ? rc : wait_running(cfg, 30000, err);
 }
 
+/* Whether the process has exited. A daemonized QEMU is not netrec's
+ * child: once it exits it stays a zombie until init reaps it, which some
+ * inits (container ones) do only every second or two. A zombie holds no
+ * file, lock or socket any more, so it counts as gone. */
+static bool gone(pid_t pid)
+{
+	char path[64], buf[256], *paren;
+	FILE *f;
+	size_t n;
+
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "PID (COMM) STATE ...": COMM may hold blanks and parentheses */
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+}
+
 static bool wait_gone(pid_t pid, long long ms)
 {
 	long long end = now_ms() + ms;
 
 	while (now_ms() < end) {
-		if (kill(pid, 0) != 0 && errno == ESRCH)
+		if (gone(pid))
 			return true;
-		sleep_ms(50);
+		sleep_ms(20);
 	}
-	return kill(pid, 0) != 0 && errno == ESRCH;
+	return gone(pid);
 }
 
 /* Sends one QMP command; whether it worked matters less than the result

@@ -59,7 +59,14 @@ expect_ne() {
 # the lab VM's pid from its pidfile ("" when there is none)
 vmpid() { cat "$D/vm/routeros.pid" 2>/dev/null; }
 
-alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# alive PID: the process runs (a zombie does not: a daemonized QEMU that
+# exited waits for init to reap it, which here can take a second or two)
+alive() {
+	local st
+	[ -n "$1" ] || return 1
+	st=$(sed -n 's/.*) \([A-Z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
 
 # cmdline PID: /proc/PID/cmdline, one word a line
 cmdline() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null; }
