@@ -91,7 +91,7 @@ static int exec_apply(struct nr_ctx *ctx, const struct nr_args *a)
 	    planfile_targets(
 		ctx, o.planfile, a->opts.val[O_TARGET] ? NULL : &o.targets) < 0)
 		return NR_EXIT_ERROR;
-	o.yes = a->opts.count[O_YES] > 0 || o.planfile;
+	o.yes = a->opts.count[O_YES] > 0;
 	o.allow_reboot = a->opts.count[O_REBOOT] > 0;
 	o.allow_restart = a->opts.count[O_RESTART] > 0;
 	o.no_snapshot = a->opts.count[O_NO_SNAPSHOT] > 0;

@@ -120,7 +120,7 @@ static int restore(
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		e = json_pack("{s:I, s:s, s:s, s:s, s:o, s:I}", "seq",
 		    (json_int_t)seq, "event", "end", "action", "restore",
-		    "outcome", rc == 0 ? "applied" : "failed", "error",
+		    "outcome", rc == 0 ? "restored" : "failed", "error",
 		    rc == 0 ? json_null() : json_string(err.msg), "duration_ms",
 		    (json_int_t)((t1.tv_sec - t0.tv_sec) * 1000 +
 			(t1.tv_nsec - t0.tv_nsec) / 1000000));

@@ -91,11 +91,34 @@ static int check_planfile(
 	return rc;
 }
 
-static bool confirm(struct nr_ctx *ctx, const struct nr_apply_opts *o)
+/* A change that drops the internet for a VM boot needs --allow-restart or
+ * --yes (a saved plan applied as it is does not imply it). */
+static bool restart_allowed(struct nr_ctx *ctx, const struct nr_plan *plan,
+    const struct nr_apply_opts *o, bool asked)
+{
+	if (o->allow_restart || o->yes || asked)
+		return true;
+	for (size_t i = 0; i < plan->n; i++) {
+		if (plan->v[i].disruption == NR_DIS_ROUTER_RESTART) {
+			fprintf(ctx->errf,
+			    "netrec: %s restarts the router VM (the "
+			    "internet drops for one boot): run again with "
+			    "--allow-restart or --yes (nothing was changed)\n",
+			    plan->v[i].address);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Whether to go ahead: --yes, a saved plan (reviewed when it was made),
+ * or "yes" typed at the prompt (then *asked is set). */
+static bool confirm(
+    struct nr_ctx *ctx, const struct nr_apply_opts *o, bool *asked)
 {
 	char answer[16] = "";
 
-	if (o->yes)
+	if (o->yes || o->planfile)
 		return true;
 	if (!isatty(STDIN_FILENO)) {
 		fprintf(ctx->errf,
@@ -109,6 +132,7 @@ static bool confirm(struct nr_ctx *ctx, const struct nr_apply_opts *o)
 		fprintf(ctx->errf, "netrec: not applied\n");
 		return false;
 	}
+	*asked = true;
 	return true;
 }
 
@@ -498,7 +522,7 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 	char *backup = NULL, *snapshot = NULL;
 	json_t *done = json_array();
 	size_t failed = 0;
-	bool reboot_skipped = false, debt = false;
+	bool reboot_skipped = false, debt = false, asked = false;
 	int rc = 1;
 
 	nr_pipeline_init(&p, ctx, cfg, src, o->targets);
@@ -533,7 +557,8 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		rc = 0;
 		goto out;
 	}
-	if (!confirm(ctx, o))
+	if (!confirm(ctx, o, &asked) ||
+	    !restart_allowed(ctx, &p.plan, o, asked))
 		goto out;
 	if (take_snapshot(ctx, cfg, &p, o, &snapshot) < 0) {
 		if (journal_begin(&a, &p, src, NULL) == 0)

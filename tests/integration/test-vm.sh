@@ -331,11 +331,11 @@ expect_rc restore-unknown 1
 expect_in restore-unknown-says "has no snapshot 'nosuch'" "$err"
 expect_eq restore-unknown-same-pid "$rpid2" "$(vmpid)"
 
-expect_eq restore-journal '["applied","applied","failed"]' \
+expect_eq restore-journal '["restored","restored","failed"]' \
 	"$(journal '[e["outcome"] for e in j if e["event"] == "end" and e["action"] == "restore"]')"
 run "$N" history --json
 expect_rc restore-history 0
-expect_eq restore-history-listed '[["restore","before","applied"],["restore","before","applied"]]' \
+expect_eq restore-history-listed '[["restore","before","restored"],["restore","before","restored"]]' \
 	"$(jget "$out" '[[a["action"], a["snapshot"], a["outcome"]] for a in j if a["action"] == "restore"][1:]')"
 "$LAB" down "$D" >/dev/null
 
