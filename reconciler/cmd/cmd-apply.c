@@ -66,24 +66,14 @@ static int exec_apply(struct nr_ctx *ctx, const struct nr_args *a)
 	struct nr_source src = { 0 };
 	struct nr_config cfg;
 	struct nr_apply_opts o = { 0 };
-	const char *lt = a->opts.val[O_LOCK_TIMEOUT];
-	char *end = NULL;
+	long lock_s = 0;
 	int rc;
 
-	if (nr_cmd_targets(ctx, a->opts.val[O_TARGET], &o.targets) < 0)
+	if (nr_cmd_targets(ctx, a->opts.val[O_TARGET], &o.targets) < 0 ||
+	    nr_cmd_number(ctx, "lock-timeout", a->opts.val[O_LOCK_TIMEOUT], 0,
+		86400, &lock_s) < 0)
 		return NR_EXIT_USAGE;
-	if (lt) {
-		long s = strtol(lt, &end, 10);
-
-		if (!*lt || *end || s < 0 || s > 86400) {
-			nr_cmd_error(ctx,
-			    "--lock-timeout: '%s' is not a number "
-			    "of seconds (0 to 86400)",
-			    lt);
-			return NR_EXIT_USAGE;
-		}
-		o.lock_timeout_ms = (int)s * 1000;
-	}
+	o.lock_timeout_ms = (int)lock_s * 1000;
 	o.planfile = a->npos ? a->pos[0] : NULL;
 	/* a saved plan was reviewed when it was made: apply it as it is,
 	 * for the layers it covers */

@@ -62,11 +62,15 @@ static char *self_path(void)
 }
 
 /* An absolute form of a path given on the command line. */
+/* An absolute form of a path given on the command line, which need not
+ * exist yet (the state folder of a first install). */
 static char *absolute(const char *p)
 {
-	char *r = realpath(p, NULL);
+	char cwd[4096];
 
-	return r ? r : nr_strdup(p);
+	if (p[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return nr_strdup(p);
+	return nr_asprintf("%s/%s", cwd, p);
 }
 
 static char *hook_text(
@@ -255,12 +259,20 @@ static int pre_receive(
 	fprintf(ctx->out, "netrec: %s is valid; the plan when it is applied:\n",
 	    src.name);
 	nr_pipeline_init(&p, ctx, &cfg, &src, NR_LAYER_ALL);
-	if (nr_pipeline_plan(&p, &err) < 0)
-		fprintf(ctx->out, "netrec: cannot plan now: %s\n", err.msg);
-	else
-		nr_plan_print(ctx->out, &p.plan, false);
-	nr_pipeline_release(&p);
 	rc = NR_EXIT_OK;
+	if (nr_pipeline_plan(&p, &err) < 0) {
+		fprintf(ctx->out, "netrec: cannot plan now: %s\n", err.msg);
+	} else {
+		nr_plan_print(ctx->out, &p.plan, false);
+		/* the apply would refuse it: say so now, while it can be fixed */
+		if (nr_plan_count_notes(&p.plan, NR_NOTE_REFUSE)) {
+			nr_cmd_error(ctx,
+			    "push rejected: the plan is refused "
+			    "(see 'refused' above)");
+			rc = NR_EXIT_ERROR;
+		}
+	}
+	nr_pipeline_release(&p);
 out:
 	nr_config_release(&cfg);
 	nr_source_release(&src);
@@ -283,17 +295,16 @@ static bool rolled_back(struct nr_ctx *ctx, const char *commit)
 		json_t *begin = nr_journal_begin_of(&j, seq);
 		const char *outcome =
 		    json_string_value(json_object_get(e, "outcome"));
-		const char *action, *c, *prev;
+		const char *c, *away;
 
 		if (!outcome || !begin)
 			continue;
-		action = json_string_value(json_object_get(begin, "action"));
 		c = json_string_value(json_object_get(begin, "commit"));
-		prev = json_string_value(
-		    json_object_get(begin, "previous_commit"));
-		if (strcmp(outcome, "applied") == 0 && action &&
-		    strcmp(action, "rollback") == 0 && prev &&
-		    strcmp(prev, commit) == 0) {
+		away = json_string_value(
+		    json_object_get(begin, "rolled_back_commit"));
+		/* a rollback away from it, newer than any apply of it */
+		if (strcmp(outcome, "applied") == 0 && away &&
+		    strcmp(away, commit) == 0) {
 			result = true;
 			break;
 		}

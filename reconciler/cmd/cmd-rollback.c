@@ -11,7 +11,6 @@
 #include "core/apply.h"
 #include "core/plan.h"
 #include "state/journal.h"
-#include "vm/snapshot.h"
 
 enum { O_TO, O_STEPS, O_DISK, O_YES, O_LOCK_TIMEOUT };
 
@@ -69,15 +68,17 @@ static int exec_rollback(struct nr_ctx *ctx, const struct nr_args *a)
 	json_t *live = NULL, *target = NULL;
 	const char *steps_arg = a->opts.val[O_STEPS];
 	const char *snapshot = NULL;
-	long steps = steps_arg ? strtol(steps_arg, NULL, 10) : 1;
+	long steps = 1, lock_s = 0;
 	int rc = NR_EXIT_ERROR;
 
 	memset(&cfg, 0, sizeof(cfg));
 	nr_diags_init(&diags);
-	if (steps < 1 || (a->opts.val[O_TO] && steps_arg)) {
-		nr_cmd_error(ctx,
-		    "--steps takes a number of at least 1, and "
-		    "not with --to");
+	if (nr_cmd_number(ctx, "steps", steps_arg, 1, 10000, &steps) < 0 ||
+	    nr_cmd_number(ctx, "lock-timeout", a->opts.val[O_LOCK_TIMEOUT], 0,
+		86400, &lock_s) < 0)
+		return NR_EXIT_USAGE;
+	if (a->opts.val[O_TO] && steps_arg) {
+		nr_cmd_error(ctx, "--steps and --to exclude each other");
 		return NR_EXIT_USAGE;
 	}
 	if (nr_journal_read(&j, ctx->state_dir, &err) < 0) {
@@ -126,23 +127,15 @@ static int exec_rollback(struct nr_ctx *ctx, const struct nr_args *a)
 	}
 	nr_say(ctx, "Rolling back to %s%s%s.\n", src.name,
 	    src.commit[0] ? ", commit " : "", src.commit);
-	if (snapshot) {
-		nr_say(ctx,
-		    "Restoring the disk snapshot %s (the VM restarts) "
-		    "... ",
-		    snapshot);
-		if (nr_snapshot_restore(ctx, &cfg, snapshot, &err) < 0)
-			goto fail;
-		nr_say(ctx, "done\n");
-	}
 	o.targets = NR_LAYER_ALL;
 	o.yes = a->opts.count[O_YES] > 0;
 	o.action = "rollback";
 	o.trigger = "cli";
 	o.auto_rollback = false;
-	if (a->opts.val[O_LOCK_TIMEOUT])
-		o.lock_timeout_ms =
-		    (int)strtol(a->opts.val[O_LOCK_TIMEOUT], NULL, 10) * 1000;
+	o.restore_snapshot = snapshot;
+	o.rolled_back_commit =
+	    live ? json_string_value(json_object_get(live, "commit")) : NULL;
+	o.lock_timeout_ms = (int)lock_s * 1000;
 	rc = nr_apply(ctx, &cfg, &src, &o);
 	goto out;
 fail:

@@ -68,10 +68,11 @@ static void print_text(struct nr_ctx *ctx, json_t *s)
 			: " (not applied yet)");
 	fprintf(o,
 	    "drift           %lld to create, %lld to update, %lld to "
-	    "delete, %lld to run\n",
+	    "delete, %lld to restart, %lld to run\n",
 	    (long long)json_integer_value(json_object_get(drift, "create")),
 	    (long long)json_integer_value(json_object_get(drift, "update")),
 	    (long long)json_integer_value(json_object_get(drift, "delete")),
+	    (long long)json_integer_value(json_object_get(drift, "restart")),
 	    (long long)json_integer_value(json_object_get(drift, "run")));
 	fprintf(
 	    o, "reboot pending  %s\n", json_array_size(reasons) ? "yes" : "no");

@@ -2,6 +2,7 @@
 #include "cmd/common.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "conf/load.h"
 #include "core/plan.h"
@@ -94,4 +95,22 @@ int nr_cmd_load_valid(
 		nr_cmd_print_diags(ctx, src, &diags);
 	nr_diags_release(&diags);
 	return rc < 0 ? 1 : 0;
+}
+
+int nr_cmd_number(struct nr_ctx *ctx, const char *name, const char *arg,
+    long min, long max, long *out)
+{
+	char *end = NULL;
+	long v;
+
+	if (!arg)
+		return 0;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || v < min || v > max) {
+		nr_cmd_error(ctx, "--%s: '%s' is not a number from %ld to %ld",
+		    name, arg, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }

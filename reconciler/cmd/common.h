@@ -29,6 +29,11 @@ int nr_cmd_targets(struct nr_ctx *ctx, const char *arg, unsigned *out);
  * code (1) when it is not valid. */
 int nr_cmd_load_valid(
     struct nr_ctx *ctx, struct nr_source *src, struct nr_config *cfg);
+/* Parses the value of option `name` as a whole number from `min` to
+ * `max`; an absent option leaves *out alone. Returns -1 (printed) when it
+ * is not one. */
+int nr_cmd_number(struct nr_ctx *ctx, const char *name, const char *arg,
+    long min, long max, long *out);
 /* "netrec: message" on stderr. */
 void nr_cmd_error(struct nr_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -191,6 +191,12 @@ static int journal_begin(struct attempt *a, const struct nr_pipeline *p,
 	    a->o->no_snapshot, "pid", (json_int_t)getpid());
 	json_object_set_new(
 	    e, "source_digest", json_string(p->plan.source_digest));
+	if (a->o->rolled_back_commit)
+		json_object_set_new(e, "rolled_back_commit",
+		    json_string(a->o->rolled_back_commit));
+	if (a->o->restore_snapshot)
+		json_object_set_new(e, "restored_snapshot",
+		    json_string(a->o->restore_snapshot));
 	rc = nr_journal_append(a->ctx->state_dir, e, &err);
 	json_decref(e);
 	if (rc < 0)
@@ -433,7 +439,10 @@ int nr_apply_load_source(struct nr_source *out, const struct nr_ctx *ctx,
 	free(path);
 	if (rc == 0) {
 		free(out->name);
-		out->name = nr_asprintf("%s (as applied in attempt %lld)",
+		/* "NAME (as applied in attempt N)", once */
+		out->name = nr_asprintf("%.*s (as applied in attempt %lld)",
+		    name ? (int)strcspn(name, "(") - (strchr(name, '(') ? 1 : 0)
+			 : 12,
 		    name ? name : "network.yaml",
 		    (long long)json_integer_value(
 			json_object_get(begin, "seq")));
@@ -448,7 +457,7 @@ int nr_apply_load_source(struct nr_source *out, const struct nr_ctx *ctx,
  * re-apply the previously applied source; if that fails too, restore the
  * disk snapshot taken before this attempt. Returns 1: the apply failed. */
 static int checks_failed(struct attempt *a, const struct nr_config *cfg,
-    json_t *done, const char *snapshot, const char *why)
+    json_t *done, const char *snapshot, const char *commit, const char *why)
 {
 	struct nr_ctx *ctx = a->ctx;
 	struct nr_err err = NR_ERR_INIT;
@@ -482,6 +491,7 @@ static int checks_failed(struct attempt *a, const struct nr_config *cfg,
 
 		ro.action = "rollback";
 		ro.trigger = "auto";
+		ro.rolled_back_commit = commit;
 		ro.planfile = NULL;
 		ro.yes = true;
 		ro.auto_rollback = false;
@@ -507,6 +517,60 @@ static int checks_failed(struct attempt *a, const struct nr_config *cfg,
 	nr_source_release(&prev);
 	free(msg);
 	return 1;
+}
+
+/* Nothing to change: when this network.yaml is not the one live, it is
+ * journaled as applied (with no changes) so that it becomes the applied
+ * version, as a push that needs no change should. */
+static int record_unchanged(
+    struct attempt *a, const struct nr_pipeline *p, const struct nr_source *src)
+{
+	struct nr_journal j;
+	struct nr_err err = NR_ERR_INIT;
+	json_t *begin = NULL;
+	const char *live = NULL;
+	bool same;
+
+	if (nr_journal_read(&j, a->ctx->state_dir, &err) < 0) {
+		fprintf(a->ctx->errf, "netrec: journal: %s\n", err.msg);
+		return 1;
+	}
+	if (nr_journal_last_applied(&j, &begin) && begin)
+		live =
+		    json_string_value(json_object_get(begin, "source_digest"));
+	same = live && strcmp(live, p->plan.source_digest) == 0;
+	nr_journal_release(&j);
+	if (same)
+		return 0;
+	if (save_source(a->ctx, src, p->plan.source_digest, &err) < 0) {
+		fprintf(a->ctx->errf, "netrec: %s\n", err.msg);
+		return 1;
+	}
+	if (journal_begin(a, p, src, NULL) < 0 ||
+	    journal_end(a, "applied", json_array(), NULL, false) < 0)
+		return 1;
+	return 0;
+}
+
+/* rollback --disk: the disk goes back to the snapshot taken before the
+ * last apply (the VM stops and starts), after this attempt's own
+ * snapshot kept the present disk. */
+static int restore_disk(struct attempt *a, const struct nr_config *cfg,
+    const char *name, struct nr_err *err)
+{
+	long long t0 = now_ms();
+	int rc;
+
+	nr_say(a->ctx,
+	    "\nRestoring the disk snapshot %s (the VM restarts) "
+	    "... ",
+	    name);
+	rc = nr_snapshot_restore(a->ctx, cfg, name, err);
+	if (rc == 0)
+		nr_say(a->ctx, "done (%lld ms)\n", now_ms() - t0);
+	else
+		nr_say(a->ctx, "failed\n");
+	return rc;
 }
 
 /* One attempt, under the lock: plan, confirm, snapshot, journal begin,
@@ -553,8 +617,8 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		nr_pipeline_add_reboot(&p,
 		    "a reboot is pending and "
 		    "--allow-reboot was given");
-	if (p.plan.n == 0) {
-		rc = 0;
+	if (p.plan.n == 0 && !o->restore_snapshot) {
+		rc = record_unchanged(&a, &p, src);
 		goto out;
 	}
 	if (!confirm(ctx, o, &asked) ||
@@ -575,6 +639,11 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 	}
 	if (journal_begin(&a, &p, src, snapshot) < 0)
 		goto out;
+	if (o->restore_snapshot &&
+	    restore_disk(&a, cfg, o->restore_snapshot, &err) < 0) {
+		journal_end(&a, "failed", json_array(), err.msg, false);
+		goto out;
+	}
 	backup = nr_asprintf("%s/backup/%lld", ctx->state_dir, a.seq);
 	ctx->backup_dir = backup;
 	nr_say(ctx, "\nApplying %zu change%s:\n", p.plan.n,
@@ -601,7 +670,7 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		goto out;
 	}
 	if (!o->no_checks && nr_checks_run(ctx, &cfg->checks, &why) < 0) {
-		rc = checks_failed(&a, cfg, done, snapshot, why.s);
+		rc = checks_failed(&a, cfg, done, snapshot, p.commit, why.s);
 		goto out;
 	}
 	if (journal_end(&a, "applied", json_incref(done), NULL,
@@ -609,8 +678,9 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		goto out;
 	if (snapshot)
 		prune_snapshots(ctx, cfg);
-	nr_say(ctx, "\nApply complete: %zu change%s in %lld ms.\n", p.plan.n,
-	    p.plan.n == 1 ? "" : "s", now_ms() - a.started);
+	nr_say(ctx, "\nApply complete: %zu change%s in %lld ms.\n",
+	    json_array_size(done), json_array_size(done) == 1 ? "" : "s",
+	    now_ms() - a.started);
 	if (debt || reboot_skipped)
 		nr_say(ctx,
 		    "A reboot is pending: the changes take full effect after "

@@ -20,6 +20,11 @@ struct nr_apply_opts {
 	bool no_checks; /* skip the post-apply health checks */
 	/* roll back on failed checks (off when the attempt is a rollback) */
 	bool auto_rollback;
+	/* a rollback: the commit it rolls away from (journaled, so that the
+	 * hook does not apply it again) */
+	const char *rolled_back_commit;
+	/* rollback --disk: restore this disk snapshot first */
+	const char *restore_snapshot;
 	int lock_timeout_ms;
 	const char *action; /* "apply" or "rollback" for the journal */
 	const char *trigger; /* "cli", "hook", "auto" */

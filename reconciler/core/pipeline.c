@@ -96,6 +96,57 @@ static bool planned(
  * of the resources. It runs when a change of its resource is planned, or
  * when an earlier apply stopped before running it (p->pending). Then one
  * reboot change when a change only takes effect after one. */
+static bool needs_post(const struct nr_resource *r, const struct nr_post *post)
+{
+	for (size_t k = 0; r->post && r->post[k]; k++)
+		if (r->post[k] == post)
+			return true;
+	return false;
+}
+
+/* Post-actions run as one batch after the changes that need them, but
+ * before the first restart: a VM restarted before `systemctl
+ * daemon-reload` would start from the old unit. Owed runs and the reboot
+ * stay last. */
+static void order_runs(struct nr_plan *plan)
+{
+	struct nr_change *v = nr_calloc(plan->n ? plan->n : 1, sizeof(*v));
+	bool *taken = nr_calloc(plan->n ? plan->n : 1, sizeof(*taken));
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct nr_change *c = &plan->v[i];
+
+		if (c->action == NR_ACT_RUN || c->action == NR_ACT_REBOOT)
+			continue;
+		for (size_t r = 0; c->action == NR_ACT_RESTART && r < plan->n;
+		     r++) {
+			const struct nr_change *run = &plan->v[r];
+			bool later = false;
+
+			if (taken[r] || run->action != NR_ACT_RUN)
+				continue;
+			for (size_t j = i; j < plan->n && !later; j++)
+				later = plan->v[j].action != NR_ACT_RUN &&
+				    needs_post(plan->v[j].res, run->res->want);
+			if (!later) {
+				v[n++] = *run;
+				taken[r] = true;
+			}
+		}
+		v[n++] = *c;
+		taken[i] = true;
+	}
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < plan->n; i++)
+			if (!taken[i] &&
+			    (plan->v[i].action == NR_ACT_REBOOT) == (pass == 1))
+				v[n++] = plan->v[i];
+	memcpy(plan->v, v, n * sizeof(*v));
+	free(v);
+	free(taken);
+}
+
 static void add_post_actions(struct nr_pipeline *p, size_t nres)
 {
 	size_t nchanges = p->plan.n;
@@ -183,5 +234,6 @@ int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err)
 	for (size_t i = 0; i < nres; i++)
 		p->res[i]->ops->diff(&p->plan, p->res[i]);
 	add_post_actions(p, nres);
+	order_runs(&p->plan);
 	return 0;
 }

@@ -156,8 +156,11 @@ int nr_vm_start(
 	int rc;
 
 	(void)ctx;
+	/* enabled too, so that the VM comes back after a host reboot */
 	if (is_systemd(cfg))
-		return systemctl("start", cfg, err);
+		return systemctl("enable", cfg, err) < 0
+		    ? NR_EEXTERNAL
+		    : systemctl("start", cfg, err);
 	if (nr_mkdir_p(cfg->vm.dir.s, 0750, err) < 0)
 		return NR_EIO;
 	nr_vm_argv(&a, cfg, 1);
