@@ -96,7 +96,8 @@ static int check_tree(const char *tree, struct nr_err *err)
 	return rc;
 }
 
-int nr_pci_scan(struct nr_pci_list *out, const char *sysfs, struct nr_err *err)
+int nr_pci_scan(
+    struct nr_pci_list *out, const char *sysfs, bool names, struct nr_err *err)
 {
 	const char *tree = sysfs ? sysfs : "/sys/bus/pci";
 	struct pci_access *volatile a = NULL;
@@ -141,14 +142,31 @@ int nr_pci_scan(struct nr_pci_list *out, const char *sysfs, struct nr_err *err)
 		    dup_or_null(pci_get_string_property(d, PCI_FILL_DRIVER));
 		p->iommu_group = dup_or_null(
 		    pci_get_string_property(d, PCI_FILL_IOMMU_GROUP));
-		p->vendor = lookup(a, PCI_LOOKUP_VENDOR, d->vendor_id, 0);
-		p->device =
-		    lookup(a, PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
+		if (names) {
+			p->vendor =
+			    lookup(a, PCI_LOOKUP_VENDOR, d->vendor_id, 0);
+			p->device = lookup(
+			    a, PCI_LOOKUP_DEVICE, d->vendor_id, d->device_id);
+		}
 	}
 	pci_cleanup(a);
 	if (out->n)
 		qsort(out->v, out->n, sizeof(*out->v), by_slot);
 	return 0;
+}
+
+char *nr_pci_device_name(const char *id)
+{
+	struct pci_access *a = pci_alloc();
+	unsigned vendor = 0, device = 0;
+	char *name = NULL;
+
+	a->error = pci_fatal;
+	a->warning = pci_quiet;
+	if (sscanf(id, "%x:%x", &vendor, &device) == 2 && !setjmp(pci_jump))
+		name = lookup(a, PCI_LOOKUP_DEVICE, vendor, device);
+	pci_cleanup(a);
+	return name;
 }
 
 const struct nr_pci_dev *nr_pci_find(

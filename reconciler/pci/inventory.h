@@ -4,6 +4,7 @@
 #define NR_PCI_INVENTORY_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/err.h"
@@ -24,8 +25,13 @@ struct nr_pci_list {
 };
 
 /* Scans every device, sorted by slot. `sysfs` NULL means libpci's default
- * (/sys/bus/pci). */
-int nr_pci_scan(struct nr_pci_list *out, const char *sysfs, struct nr_err *err);
+ * (/sys/bus/pci). Vendor and device names come from pci.ids only when
+ * `names` is set: reading that 1.3 MB file is most of a plan's time. */
+int nr_pci_scan(
+    struct nr_pci_list *out, const char *sysfs, bool names, struct nr_err *err);
+/* The pci.ids name of "vvvv:dddd" ("I210 Gigabit Network Connection"), or
+ * NULL when unknown. For messages; caller frees. */
+char *nr_pci_device_name(const char *id);
 const struct nr_pci_dev *nr_pci_find(
     const struct nr_pci_list *l, const char *slot);
 void nr_pci_list_release(struct nr_pci_list *l);

@@ -17,13 +17,21 @@
 static int pci_observe(void **out, const struct nr_resource *r,
     struct nr_ctx *ctx, struct nr_err *err)
 {
+	const struct nr_hardware *hw = r->want;
 	struct nr_pci_list *l = nr_calloc(1, sizeof(*l));
-	int rc = nr_pci_scan(l, ctx->sysfs, err);
+	int rc = nr_pci_scan(l, ctx->sysfs, false, err);
 
-	(void)r;
 	if (rc < 0) {
 		free(l);
 		return rc;
+	}
+	/* names only where the plan will print one: a mismatching device */
+	for (size_t i = 0; i < hw->passthrough.n; i++) {
+		struct nr_pci_dev *d = (struct nr_pci_dev *)nr_pci_find(
+		    l, hw->passthrough.v[i].slot.s);
+
+		if (d && !d->device && strcmp(d->id, hw->passthrough.v[i].id.s))
+			d->device = nr_pci_device_name(d->id);
 	}
 	*out = l;
 	return 0;

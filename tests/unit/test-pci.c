@@ -49,7 +49,7 @@ static char *make_tree(const char *spec)
 static int scan(struct nr_pci_list *l, const char *dir, struct nr_err *err)
 {
 	char *tree = nr_asprintf("%s/sys", dir);
-	int rc = nr_pci_scan(l, tree, err);
+	int rc = nr_pci_scan(l, tree, true, err);
 
 	free(tree);
 	return rc;
@@ -101,6 +101,27 @@ static void test_reference(void **state)
 	nr_pci_list_release(&l);
 	assert_null(l.v);
 	assert_int_equal(l.n, 0);
+	remove_tree(dir);
+}
+
+/* The plan scans without names: the same devices, no pci.ids lookups. */
+static void test_without_names(void **state)
+{
+	char *dir = make_tree(NULL);
+	char *tree = nr_asprintf("%s/sys", dir);
+	struct nr_pci_list l;
+	struct nr_err err = NR_ERR_INIT;
+
+	(void)state;
+	assert_int_equal(nr_pci_scan(&l, tree, false, &err), 0);
+	assert_int_equal(l.n, 4);
+	assert_dev(&l.v[1], "0000:01:00.0", "8086:1521", "0200", "igb", "12");
+	for (size_t i = 0; i < l.n; i++) {
+		assert_null(l.v[i].vendor);
+		assert_null(l.v[i].device);
+	}
+	nr_pci_list_release(&l);
+	free(tree);
 	remove_tree(dir);
 }
 
@@ -223,7 +244,7 @@ static void test_missing_folder(void **state)
 	struct nr_err err = NR_ERR_INIT;
 
 	(void)state;
-	assert_int_equal(nr_pci_scan(&l, tree, &err), NR_EIO);
+	assert_int_equal(nr_pci_scan(&l, tree, true, &err), NR_EIO);
 	assert_non_null(strstr(err.msg, tree));
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 	assert_null(l.v);
@@ -311,6 +332,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reference),
+		cmocka_unit_test(test_without_names),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_odd_tree),
