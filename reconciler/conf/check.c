@@ -3,9 +3,12 @@
  * their driver or ID, VM slots not declared under hardware, and secret
  * references in the router config. */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf/load.h"
+#include "lib/mem.h"
+#include "routeros/exec.h"
 #include "secret/ref.h"
 
 /* Values that failed to load are NULL: they match nothing. */
@@ -137,9 +140,66 @@ static void check_secrets(const struct nr_val *config, struct nr_diags *d)
 	}
 }
 
+/* The byte offset of line `line`, column `col` (characters) of `s`. */
+static size_t offset_of(const char *s, int line, int col)
+{
+	size_t off = 0;
+
+	for (int l = 1; l < line && s[off]; off++)
+		if (s[off] == '\n')
+			l++;
+	for (int c = 1; c < col && s[off] && s[off] != '\n'; off++)
+		if (((unsigned char)s[off + 1] & 0xC0) != 0x80)
+			c++;
+	return off;
+}
+
+/* The router config, run against an empty model as an apply would run it
+ * (after a no-defaults reset): RouterOS syntax errors, unsupported script
+ * constructs and failing commands are reported at their place in the
+ * file. Secret references are blanked with words of the same length, so
+ * the columns stay right. */
+static void check_router_script(const struct nr_val *config, struct nr_diags *d)
+{
+	struct nr_ros_model m;
+	struct nr_diags ros;
+	char *text;
+
+	if (!config->s)
+		return;
+	text = nr_strdup(config->s);
+	/* every {{ ... }}, well-formed or not (those were reported above) */
+	for (char *p = strstr(text, "{{"); p; p = strstr(p, "{{")) {
+		char *end = strstr(p, "}}");
+		char *nl = strchr(p, '\n');
+
+		if (!end || (nl && nl < end))
+			end = nl ? nl - 2 : p + strlen(p) - 2;
+		memset(p, 'x', (size_t)(end + 2 - p));
+		p = end + 2;
+	}
+	nr_ros_model_init(&m);
+	nr_diags_init(&ros);
+	nr_ros_load(&m, text, strlen(text), NR_ROS_EXEC_STRICT, &ros);
+	for (size_t i = 0; i < ros.n; i++) {
+		const struct nr_diag *g = &ros.v[i];
+		struct nr_loc loc = text_loc(
+		    config, offset_of(config->s, g->loc.line, g->loc.col));
+
+		if (g->sev == NR_SEV_ERROR)
+			nr_diag_error(d, loc, "router.config: %s", g->msg);
+		else
+			nr_diag_warn(d, loc, "router.config: %s", g->msg);
+	}
+	nr_diags_release(&ros);
+	nr_ros_model_release(&m);
+	free(text);
+}
+
 void nr_config_check(const struct nr_config *cfg, struct nr_diags *diags)
 {
 	check_hardware(&cfg->hardware, diags);
 	check_vm(cfg, diags);
 	check_secrets(&cfg->router.config, diags);
+	check_router_script(&cfg->router.config, diags);
 }

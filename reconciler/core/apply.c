@@ -519,6 +519,23 @@ static int checks_failed(struct attempt *a, const struct nr_config *cfg,
 	return 1;
 }
 
+/* Runs each changed resource's prepare step (secrets are resolved here,
+ * in memory) before the first change. */
+static int prepare(struct nr_pipeline *p, struct nr_err *err)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct nr_resource *r = p->res[i];
+		bool changed = false;
+
+		for (size_t k = 0; k < p->plan.n && !changed; k++)
+			changed = p->plan.v[k].res == r;
+		if (changed && r->ops->prepare &&
+		    r->ops->prepare(r, p->ctx, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Nothing to change: when this network.yaml is not the one live, it is
  * journaled as applied (with no changes) so that it becomes the applied
  * version, as a push that needs no change should. */
@@ -624,6 +641,13 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 	if (!confirm(ctx, o, &asked) ||
 	    !restart_allowed(ctx, &p.plan, o, asked))
 		goto out;
+	if (prepare(&p, &err) < 0) {
+		fprintf(
+		    ctx->errf, "netrec: %s (nothing was changed)\n", err.msg);
+		if (journal_begin(&a, &p, src, NULL) == 0)
+			journal_end(&a, "failed", json_array(), err.msg, false);
+		goto out;
+	}
 	if (take_snapshot(ctx, cfg, &p, o, &snapshot) < 0) {
 		if (journal_begin(&a, &p, src, NULL) == 0)
 			journal_end(&a, "failed", json_array(),

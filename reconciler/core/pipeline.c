@@ -209,6 +209,7 @@ int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err)
 		nr_host_resources(p);
 	if (p->plan.targets & NR_LAYER_VM)
 		nr_vm_resources(p);
+	/* the router layer is wired in once the lab's simulator is */
 	nres = p->n;
 	/* what is owed is live state too: a saved plan goes stale with it */
 	for (size_t i = 0; i < p->pending.n; i++)

@@ -42,6 +42,8 @@ void nr_pipeline_add_reboot(struct nr_pipeline *p, const char *reason);
 void nr_host_resources(struct nr_pipeline *p);
 /* The VM layer's resources (res/res-vm.c). */
 void nr_vm_resources(struct nr_pipeline *p);
+/* The router layer's resource (res/res-router.c). */
+void nr_router_resources(struct nr_pipeline *p);
 
 /* "netrec-<12 hex>" style id of this source for file headers. */
 const char *nr_pipeline_origin(const struct nr_pipeline *p);

@@ -53,6 +53,11 @@ struct nr_resource_ops {
 	    struct nr_ctx *ctx, struct nr_err *err);
 	/* Pure: compares r->want with r->have, adds changes and notes. */
 	void (*diff)(struct nr_plan *plan, const struct nr_resource *r);
+	/* Optional, apply only, before the first change of the plan: what
+	 * only an apply may do (resolve secrets). A failure stops the apply
+	 * with nothing changed. */
+	int (*prepare)(
+	    struct nr_resource *r, struct nr_ctx *ctx, struct nr_err *err);
 	/* Carries out one change of this resource. */
 	int (*apply)(
 	    const struct nr_change *c, struct nr_ctx *ctx, struct nr_err *err);

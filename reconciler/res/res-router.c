@@ -1,0 +1,633 @@
+/* res-router: the RouterOS layer, one resource router[HOST].
+ *
+ * observe: `/export terse show-sensitive` over SSH, loaded into the live
+ *   model; the declared config loaded into the desired model with each
+ *   secret reference replaced by a placeholder token. Where a placeholder
+ *   stands in an exported property, the live value is kept when its HMAC
+ *   matches the digest stored at the last apply (state/router.json), so an
+ *   unchanged secret is no change. Menus RouterOS never exports (/user)
+ *   are compared by the digest of their declared lines.
+ * diff:    the engine's shortest script from live to desired, with
+ *   placeholders shown as "(sensitive value changed)".
+ * prepare: (apply only) resolves the secrets, in memory, and computes the
+ *   final script with their values; a missing secret stops the apply
+ *   before any change.
+ * apply:   incremental: upload as netrec-<sha>.rsc (never *.auto.rsc),
+ *   `/import file-name=... verbose=yes`, read the result text (RouterOS
+ *   exits 0 either way), remove the file; then the digests are stored. */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/pipeline.h"
+#include "lib/buf.h"
+#include "lib/fsutil.h"
+#include "lib/mem.h"
+#include "router/ssh.h"
+#include "routeros/diff.h"
+#include "routeros/exec.h"
+#include "routeros/export.h"
+#include "routeros/model.h"
+#include "secret/ref.h"
+#include "secret/resolve.h"
+
+#define PLACEHOLDER "netrec.secret."
+#define IMPORT_OK "Script file loaded and executed successfully"
+
+/* Menus whose items no /export ever shows. */
+static const char *const hidden_menus[] = { "/user", NULL };
+
+struct have {
+	struct nr_ros_model live;
+	struct nr_ros_model declared; /* as declared, with placeholders */
+	struct nr_ros_model want; /* declared, unchanged secrets taken
+	                                 * from live, hidden menus dropped */
+	char **refs; /* placeholder i stands for refs[i] */
+	size_t nrefs, caprefs;
+	char *hidden_digest; /* of the declared hidden lines */
+	bool hidden_changed;
+	char *problem; /* the declared config does not load */
+	char *final; /* prepare: the script with values */
+	struct nr_secrets secrets; /* prepare: resolved values */
+};
+
+static const struct nr_router *want_of(const struct nr_resource *r)
+{
+	return &((const struct nr_config *)r->want)->router;
+}
+
+static bool is_hidden(const char *path)
+{
+	for (size_t i = 0; hidden_menus[i]; i++)
+		if (strcmp(path, hidden_menus[i]) == 0)
+			return true;
+	return false;
+}
+
+static void ssh_opts(struct nr_ssh_opts *o, const struct nr_router *rt)
+{
+	o->host = rt->host.s;
+	o->port = (int)rt->ssh.port.num;
+	o->user = rt->ssh.user.s;
+	o->key = rt->ssh.key.s;
+	o->known_hosts = rt->ssh.known_hosts.s;
+	o->timeout_ms = 30000;
+}
+
+/* "{{ op://v/i/f }}" -> "netrec.secret.N", N indexing h->refs. */
+static char *with_placeholders(struct have *h, const char *text)
+{
+	struct nr_buf b = NR_BUF_INIT;
+	struct nr_secret_ref r;
+	char why[256];
+	size_t pos = 0, last = 0;
+
+	while (nr_secret_next(text, &pos, &r, why, sizeof(why)) > 0) {
+		static const char *const schemes[] = { "op", "pass", "env",
+			"file" };
+		char *name = nr_asprintf("%s:%s", schemes[r.scheme], r.arg);
+		size_t i;
+
+		for (i = 0; i < h->nrefs && strcmp(h->refs[i], name); i++)
+			;
+		if (i == h->nrefs)
+			*(char **)NR_PUSH(h->refs, h->nrefs, h->caprefs) = name;
+		else
+			free(name);
+		nr_buf_add(&b, text + last, r.off - last);
+		nr_buf_addf(&b, PLACEHOLDER "%zu", i);
+		last = r.off + r.len;
+	}
+	nr_buf_adds(&b, text + last);
+	return nr_buf_detach(&b);
+}
+
+/* The index of the placeholder a value is, or -1. */
+static long placeholder(const char *val)
+{
+	char *end;
+	long i;
+
+	if (!val || strncmp(val, PLACEHOLDER, strlen(PLACEHOLDER)) != 0)
+		return -1;
+	i = strtol(val + strlen(PLACEHOLDER), &end, 10);
+	return *end ? -1 : i;
+}
+
+/* state/router.json: {"refs": {REF: HMAC}, "hidden": HMAC}. */
+static json_t *load_digests(const struct nr_ctx *ctx)
+{
+	char *path = nr_asprintf("%s/router.json", ctx->state_dir);
+	json_t *j = json_load_file(path, 0, NULL);
+
+	free(path);
+	return j ? j : json_pack("{s:{}}", "refs");
+}
+
+static int save_digests(const struct nr_ctx *ctx, json_t *j, struct nr_err *err)
+{
+	char *path = nr_asprintf("%s/router.json", ctx->state_dir);
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+	int rc = nr_file_replace(
+	    path, text, strlen(text), 0600, (uid_t)-1, (gid_t)-1, err);
+
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* The declared lines of the hidden menus, canonical, for their digest. */
+static void hidden_lines(struct nr_buf *out, const struct nr_ros_model *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct nr_ros_menu *mn = m->menus[i];
+
+		if (!is_hidden(mn->path))
+			continue;
+		for (size_t k = 0; k < mn->n; k++) {
+			nr_buf_addf(out, "%s ", mn->path);
+			nr_ros_item_line(out, mn, mn->v[k], 0);
+			nr_buf_addch(out, '\n');
+		}
+	}
+}
+
+/* Keeps the live value where a placeholder's secret is unchanged. */
+static void match_secrets(
+    struct have *h, const struct nr_ctx *ctx, json_t *digests)
+{
+	json_t *refs = json_object_get(digests, "refs");
+
+	for (size_t i = 0; i < h->want.n; i++) {
+		struct nr_ros_menu *mn = h->want.menus[i];
+		const struct nr_ros_menu *lm =
+		    nr_ros_model_find(&h->live, mn->path);
+
+		for (size_t k = 0; lm && k < mn->n; k++) {
+			struct nr_ros_item *it = mn->v[k];
+			struct nr_buf key = NR_BUF_INIT;
+
+			nr_ros_item_keystr(&key, mn, it);
+			for (size_t p = 0; p < it->props.n; p++) {
+				struct nr_ros_prop *pr = &it->props.v[p];
+				long idx = placeholder(pr->val);
+				const char *stored, *lv = NULL;
+				char d[65], idbuf[16];
+				struct nr_err e = NR_ERR_INIT;
+
+				if (idx < 0 || (size_t)idx >= h->nrefs)
+					continue;
+				stored = json_string_value(
+				    json_object_get(refs, h->refs[idx]));
+				for (size_t q = 0; q < lm->n && !lv; q++) {
+					struct nr_buf lk = NR_BUF_INIT;
+
+					nr_ros_item_keystr(&lk, lm, lm->v[q]);
+					if (strcmp(lk.s, key.s) == 0)
+						lv = nr_ros_item_get(lm,
+						    lm->v[q], pr->key, idbuf);
+					nr_buf_release(&lk);
+				}
+				if (stored && lv &&
+				    nr_secret_digest(d, ctx->state_dir, lv,
+					strlen(lv), &e) == 0 &&
+				    strcmp(d, stored) == 0) {
+					free(pr->val);
+					pr->val = nr_strdup(lv);
+				}
+			}
+			nr_buf_release(&key);
+		}
+	}
+}
+
+/* Moves the hidden menus out of both models (they are compared by
+ * digest); *lines gets the desired hidden lines. */
+static void drop_hidden(struct nr_ros_model *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct nr_ros_menu *mn = m->menus[i];
+
+		while (is_hidden(mn->path) && mn->n)
+			nr_ros_menu_remove_at(mn, mn->n - 1);
+	}
+}
+
+static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
+    struct nr_err *err)
+{
+	const struct nr_router *rt = want_of(r);
+	struct have *h = nr_calloc(1, sizeof(*h));
+	struct nr_ssh_opts so;
+	struct nr_ssh *ssh = NULL;
+	struct nr_buf text = NR_BUF_INIT, lines = NR_BUF_INIT;
+	struct nr_diags diags;
+	const char *stored_hidden;
+	char *declared;
+	json_t *digests;
+	char d[65];
+
+	nr_ros_model_init(&h->live);
+	nr_ros_model_init(&h->declared);
+	nr_ros_model_init(&h->want);
+	nr_diags_init(&diags);
+	ssh_opts(&so, rt);
+	if (nr_ssh_open(&ssh, &so, err) < 0 ||
+	    nr_ssh_exec(ssh, "/export terse show-sensitive", &text, err) < 0) {
+		nr_ssh_close(ssh);
+		goto fail;
+	}
+	nr_ssh_close(ssh);
+	if (nr_ros_load(&h->live, text.s, text.len, 0, &diags) < 0) {
+		nr_err_set(err, NR_EEXTERNAL,
+		    "cannot read the router's export: "
+		    "line %d: %s",
+		    diags.n ? diags.v[0].loc.line : 0,
+		    diags.n ? diags.v[0].msg : "?");
+		goto fail;
+	}
+	nr_diags_release(&diags);
+	nr_diags_init(&diags);
+	declared = with_placeholders(h, rt->config.s);
+	if (nr_ros_load(&h->declared, declared, strlen(declared),
+		NR_ROS_EXEC_STRICT, &diags) < 0) {
+		const struct nr_diag *g = diags.n ? &diags.v[0] : NULL;
+
+		/* reported as a refusal: validate locates it in the file */
+		h->problem = nr_asprintf("router.config line %d: %s",
+		    g ? g->loc.line : 0, g ? g->msg : "does not load");
+	}
+	free(declared);
+	nr_ros_model_copy(&h->want, &h->declared);
+	digests = load_digests(ctx);
+	match_secrets(h, ctx, digests);
+	hidden_lines(&lines, &h->declared);
+	if (nr_secret_digest(d, ctx->state_dir, lines.s, lines.len, err) < 0) {
+		json_decref(digests);
+		goto fail;
+	}
+	h->hidden_digest = nr_strdup(d);
+	stored_hidden = json_string_value(json_object_get(digests, "hidden"));
+	h->hidden_changed = lines.len &&
+	    (!stored_hidden || strcmp(d, stored_hidden) != 0);
+	json_decref(digests);
+	drop_hidden(&h->want);
+	drop_hidden(&h->live);
+	nr_buf_release(&lines);
+	nr_buf_release(&text);
+	nr_diags_release(&diags);
+	*out = h;
+	return 0;
+fail:
+	nr_buf_release(&lines);
+	nr_buf_release(&text);
+	nr_diags_release(&diags);
+	nr_ros_model_release(&h->live);
+	nr_ros_model_release(&h->declared);
+	nr_ros_model_release(&h->want);
+	free(h);
+	return NR_EEXTERNAL;
+}
+
+/* Shows placeholders as what they are in a plan. */
+static char *masked(const char *script)
+{
+	struct nr_buf b = NR_BUF_INIT;
+	const char *p = script, *hit;
+
+	while ((hit = strstr(p, PLACEHOLDER))) {
+		nr_buf_add(&b, p, (size_t)(hit - p));
+		nr_buf_adds(&b, "\"(sensitive value changed)\"");
+		p = hit + strlen(PLACEHOLDER);
+		p += strspn(p, "0123456789");
+	}
+	nr_buf_adds(&b, p);
+	return nr_buf_detach(&b);
+}
+
+static void diff(struct nr_plan *plan, const struct nr_resource *r)
+{
+	const struct nr_router *rt = want_of(r);
+	struct have *h = r->have;
+	struct nr_buf script = NR_BUF_INIT;
+	struct nr_err err = NR_ERR_INIT;
+	size_t ncmds = 0;
+	char *shown;
+
+	if (h->problem) {
+		nr_plan_note(
+		    plan, NR_NOTE_REFUSE, r->address, "%s", h->problem);
+		return;
+	}
+	if (nr_ros_diff(&script, &ncmds, &h->live, &h->want, &err) < 0) {
+		nr_plan_note(plan, NR_NOTE_REFUSE, r->address,
+		    "no safe script found: %s", err.msg);
+		nr_buf_release(&script);
+		return;
+	}
+	if (h->hidden_changed) {
+		size_t before = script.len;
+
+		hidden_lines(&script, &h->declared);
+		for (size_t i = before; i < script.len; i++)
+			ncmds += script.s[i] == '\n';
+	}
+	if (ncmds) {
+		shown = masked(script.s);
+		nr_plan_add(plan, r,
+		    rt->mode.num == NR_MODE_RESET ? NR_ACT_RESTART
+						  : NR_ACT_UPDATE,
+		    rt->mode.num == NR_MODE_RESET ? NR_DIS_ROUTER_RESTART
+						  : NR_DIS_NONE,
+		    shown, "%zu RouterOS command%s%s", ncmds,
+		    ncmds == 1 ? "" : "s",
+		    rt->mode.num == NR_MODE_RESET
+			? " (reset mode: the whole config after a "
+			  "reset-configuration)"
+			: "");
+		free(shown);
+	}
+	nr_buf_release(&script);
+}
+
+/* Fills the secrets' values into every property that holds a
+ * placeholder (whole or part); values never pass through script text. */
+static void fill_model(struct nr_ros_model *m, const struct have *h)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct nr_ros_menu *mn = m->menus[i];
+
+		for (size_t k = 0; k < mn->n; k++) {
+			struct nr_ros_props *props = &mn->v[k]->props;
+
+			for (size_t p = 0; p < props->n; p++) {
+				char *v = props->v[p].val;
+				struct nr_buf b = NR_BUF_INIT;
+				const char *q = v, *hit;
+
+				if (!v || !strstr(v, PLACEHOLDER))
+					continue;
+				while ((hit = strstr(q, PLACEHOLDER))) {
+					char *end;
+					long idx =
+					    strtol(hit + strlen(PLACEHOLDER),
+						&end, 10);
+
+					nr_buf_add(&b, q, (size_t)(hit - q));
+					if (idx >= 0 &&
+					    (size_t)idx < h->nrefs &&
+					    idx < (long)h->secrets.n)
+						nr_buf_add(&b,
+						    h->secrets.v[idx].value,
+						    h->secrets.v[idx].len);
+					q = end;
+				}
+				nr_buf_adds(&b, q);
+				explicit_bzero(v, strlen(v));
+				free(v);
+				props->v[p].val = nr_buf_detach(&b);
+			}
+		}
+	}
+}
+
+/* Resolves the references in the order of h->refs (placeholder i is
+ * secrets.v[i]). */
+static int resolve(struct have *h, struct nr_err *err)
+{
+	struct nr_buf text = NR_BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < h->nrefs; i++)
+		nr_buf_addf(&text, "{{ %s }}\n", h->refs[i]);
+	rc = nr_secrets_resolve(&h->secrets, text.s, err);
+	nr_buf_release(&text);
+	return rc;
+}
+
+/* Whether a secret used in a hidden menu changed since the last apply. */
+static bool hidden_secret_changed(
+    const struct have *h, const struct nr_ctx *ctx, json_t *digests)
+{
+	struct nr_buf lines = NR_BUF_INIT;
+	json_t *refs = json_object_get(digests, "refs");
+	bool changed = false;
+
+	hidden_lines(&lines, &h->declared);
+	for (size_t i = 0; i < h->nrefs && !changed; i++) {
+		char needle[64], d[65];
+		struct nr_err e = NR_ERR_INIT;
+		const char *stored =
+		    json_string_value(json_object_get(refs, h->refs[i]));
+
+		snprintf(needle, sizeof(needle), PLACEHOLDER "%zu", i);
+		if (!strstr(lines.s, needle))
+			continue;
+		changed = !stored ||
+		    nr_secret_digest(d, ctx->state_dir, h->secrets.v[i].value,
+			h->secrets.v[i].len, &e) < 0 ||
+		    strcmp(d, stored) != 0;
+	}
+	nr_buf_release(&lines);
+	return changed;
+}
+
+static int prepare(
+    struct nr_resource *r, struct nr_ctx *ctx, struct nr_err *err)
+{
+	struct have *h = r->have;
+	struct nr_ros_model final;
+	struct nr_buf script = NR_BUF_INIT;
+	json_t *digests;
+	size_t ncmds = 0;
+	int rc;
+
+	if (resolve(h, err) < 0)
+		return NR_ENOTFOUND;
+	nr_ros_model_copy(&final, &h->declared);
+	fill_model(&final, h);
+	digests = load_digests(ctx);
+	if (h->hidden_changed || hidden_secret_changed(h, ctx, digests))
+		hidden_lines(&script, &final);
+	json_decref(digests);
+	drop_hidden(&final);
+	{
+		struct nr_buf d = NR_BUF_INIT;
+
+		rc = nr_ros_diff(&d, &ncmds, &h->live, &final, err);
+		/* the diff first, the hidden menus' lines after it */
+		nr_buf_add(&d, script.s, script.len);
+		explicit_bzero(script.s, script.len);
+		nr_buf_release(&script);
+		h->final = nr_buf_detach(&d);
+	}
+	nr_ros_model_release(&final);
+	return rc;
+}
+
+/* The router's error line from /import's output, with any secret value
+ * blanked (verbose output echoes the commands). */
+static char *import_error(const char *out, const struct nr_secrets *s)
+{
+	const char *line = strstr(out, "Script Error");
+	size_t n;
+	char *msg;
+
+	if (!line)
+		line = strstr(out, "failure");
+	if (!line)
+		line = out;
+	n = strcspn(line, "\n");
+	msg = nr_strndup(line, n > 400 ? 400 : n);
+	for (size_t i = 0; i < s->n; i++) {
+		char *hit;
+
+		while (s->v[i].len && (hit = strstr(msg, s->v[i].value)))
+			memset(hit, '*', s->v[i].len);
+	}
+	return msg;
+}
+
+static int store_digests(
+    const struct have *h, struct nr_ctx *ctx, struct nr_err *err)
+{
+	json_t *j = load_digests(ctx), *refs;
+	int rc = 0;
+
+	refs = json_object_get(j, "refs");
+	if (!json_is_object(refs)) {
+		refs = json_object();
+		json_object_set_new(j, "refs", refs);
+	}
+	for (size_t i = 0; rc == 0 && i < h->secrets.n; i++) {
+		char d[65];
+
+		rc = nr_secret_digest(d, ctx->state_dir, h->secrets.v[i].value,
+		    h->secrets.v[i].len, err);
+		if (rc == 0)
+			json_object_set_new(refs, h->refs[i], json_string(d));
+	}
+	json_object_set_new(j, "hidden", json_string(h->hidden_digest));
+	if (rc == 0)
+		rc = save_digests(ctx, j, err);
+	json_decref(j);
+	return rc;
+}
+
+static int apply(
+    const struct nr_change *c, struct nr_ctx *ctx, struct nr_err *err)
+{
+	const struct nr_router *rt = want_of(c->res);
+	struct have *h = c->res->have;
+	struct nr_ssh_opts so;
+	struct nr_ssh *ssh = NULL;
+	struct nr_buf out = NR_BUF_INIT;
+	char *name, *cmd;
+	int rc;
+
+	if (!h->final)
+		return nr_err_set(
+		    err, NR_EINVAL, "%s: not prepared", c->address);
+	if (rt->mode.num == NR_MODE_RESET)
+		return nr_err_set(err, NR_EUNSUPPORTED,
+		    "%s: reset mode is not "
+		    "implemented yet (use mode: incremental)",
+		    c->address);
+	/* never *.auto.rsc: RouterOS runs those on upload */
+	name = nr_asprintf("netrec-%d.rsc", (int)getpid());
+	cmd = nr_asprintf("/import file-name=%s verbose=yes", name);
+	ssh_opts(&so, rt);
+	rc = nr_ssh_open(&ssh, &so, err);
+	if (rc == 0)
+		rc = nr_ssh_upload(ssh, name, h->final, strlen(h->final), err);
+	if (rc == 0)
+		rc = nr_ssh_exec(ssh, cmd, &out, err);
+	if (rc == 0 && !strstr(out.s, IMPORT_OK)) {
+		char *msg = import_error(out.s, &h->secrets);
+
+		rc = nr_err_set(err, NR_EEXTERNAL,
+		    "the router refused the "
+		    "import: %s",
+		    msg);
+		free(msg);
+	}
+	if (ssh) {
+		struct nr_buf rm = NR_BUF_INIT;
+		char *rmcmd =
+		    nr_asprintf("/file remove [ find name=\"%s\" ]", name);
+		struct nr_err e = NR_ERR_INIT;
+
+		nr_ssh_exec(ssh, rmcmd, &rm, &e);
+		nr_buf_release(&rm);
+		free(rmcmd);
+	}
+	nr_ssh_close(ssh);
+	explicit_bzero(out.s, out.len);
+	nr_buf_release(&out);
+	if (rc == 0)
+		rc = store_digests(h, ctx, err);
+	free(name);
+	free(cmd);
+	return rc;
+}
+
+static json_t *live_json(const struct nr_resource *r)
+{
+	const struct have *h = r->have;
+	struct nr_buf b = NR_BUF_INIT;
+	char d[65] = "";
+	json_t *j;
+
+	/* the live export as canonical text, digested: secrets never in it */
+	nr_ros_export_terse(&b, &h->live);
+	{
+		unsigned char md[32];
+		unsigned int n = 0;
+
+		EVP_Digest(b.s, b.len, md, &n, EVP_sha256(), NULL);
+		for (unsigned i = 0; i < n; i++)
+			snprintf(d + 2 * i, 3, "%02x", md[i]);
+	}
+	j = json_pack("{s:s, s:b}", "export_sha256", d, "hidden_changed",
+	    h->hidden_changed);
+	explicit_bzero(b.s, b.len);
+	nr_buf_release(&b);
+	return j;
+}
+
+static void free_have(void *p)
+{
+	struct have *h = p;
+
+	nr_ros_model_release(&h->live);
+	nr_ros_model_release(&h->declared);
+	nr_ros_model_release(&h->want);
+	for (size_t i = 0; i < h->nrefs; i++)
+		free(h->refs[i]);
+	free(h->refs);
+	free(h->hidden_digest);
+	free(h->problem);
+	nr_secret_free_text(h->final);
+	nr_secrets_wipe(&h->secrets);
+	free(h);
+}
+
+static const struct nr_resource_ops ops = {
+	.kind = "router",
+	.layer = NR_LAYER_ROUTER,
+	.observe = observe,
+	.diff = diff,
+	.prepare = prepare,
+	.apply = apply,
+	.live_json = live_json,
+	.free_have = free_have,
+};
+
+void nr_router_resources(struct nr_pipeline *p)
+{
+	if (!p->cfg->router.o.present)
+		return;
+	nr_pipeline_add(
+	    p, &ops, (void *)p->cfg, NULL, "router[%s]", p->cfg->router.host.s);
+}
