@@ -26,7 +26,7 @@ static const struct nr_cmd *const commands[] = {
 	&nr_cmd_inventory,
 	&nr_cmd_hook,
 	&nr_cmd_schema,
-	TODO("ros", "fmt|diff ...", "offline RouterOS format and diff"),
+	&nr_cmd_ros,
 	NULL,
 };
 

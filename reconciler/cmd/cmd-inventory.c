@@ -25,7 +25,7 @@ static int exec_inventory(struct nr_ctx *ctx, const struct nr_args *a)
 	struct nr_err err = NR_ERR_INIT;
 
 	(void)a;
-	if (nr_pci_scan(&l, ctx->sysfs, &err) < 0) {
+	if (nr_pci_scan(&l, ctx->sysfs, true, &err) < 0) {
 		nr_cmd_error(ctx, "%s", err.msg);
 		return NR_EXIT_ERROR;
 	}

@@ -34,5 +34,6 @@ extern const struct nr_cmd nr_cmd_history;
 extern const struct nr_cmd nr_cmd_snapshot;
 extern const struct nr_cmd nr_cmd_rollback;
 extern const struct nr_cmd nr_cmd_hook;
+extern const struct nr_cmd nr_cmd_ros;
 
 #endif

@@ -15,7 +15,7 @@
 struct nr_ssh {
 	ssh_session session;
 	int timeout_ms;
-	char *where;              /* "user@host:port" for messages */
+	char *where; /* "user@host:port" for messages */
 };
 
 static int ssh_fail(struct nr_ssh *s, struct nr_err *err, const char *what)
@@ -33,10 +33,10 @@ static char *fingerprint(ssh_session session)
 	char *fp = NULL, *out;
 
 	if (ssh_get_server_publickey(session, &key) == SSH_OK &&
-	    ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
-		&hlen) == 0)
-		fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash,
-		    hlen);
+	    ssh_get_publickey_hash(
+		key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0)
+		fp = ssh_get_fingerprint_hash(
+		    SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
 	out = nr_strdup(fp ? fp : "(unknown)");
 	ssh_string_free_char(fp);
 	ssh_clean_pubkey_hash(&hash);
@@ -44,8 +44,8 @@ static char *fingerprint(ssh_session session)
 	return out;
 }
 
-static int check_host_key(struct nr_ssh *s, const struct nr_ssh_opts *o,
-    struct nr_err *err)
+static int check_host_key(
+    struct nr_ssh *s, const struct nr_ssh_opts *o, struct nr_err *err)
 {
 	enum ssh_known_hosts_e state = ssh_session_is_known_server(s->session);
 	char *fp;
@@ -72,9 +72,7 @@ static int check_host_key(struct nr_ssh *s, const struct nr_ssh_opts *o,
 		    s->where, o->known_hosts, fp, o->port, o->host,
 		    o->known_hosts);
 		break;
-	default:
-		rc = ssh_fail(s, err, "cannot check the host key of");
-		break;
+	default: rc = ssh_fail(s, err, "cannot check the host key of"); break;
 	}
 	free(fp);
 	return rc;
@@ -88,14 +86,15 @@ static int check_key_file(const char *path, struct nr_err *err)
 	if (stat(path, &st) != 0)
 		return nr_err_sys(err, "cannot read the SSH key '%s'", path);
 	if (st.st_mode & 077)
-		return nr_err_set(err, NR_EINVAL, "the SSH key '%s' is readable "
-		    "by others (mode %04o): chmod 600 it", path,
-		    (unsigned)(st.st_mode & 07777));
+		return nr_err_set(err, NR_EINVAL,
+		    "the SSH key '%s' is readable "
+		    "by others (mode %04o): chmod 600 it",
+		    path, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
-int nr_ssh_open(struct nr_ssh **out, const struct nr_ssh_opts *o,
-    struct nr_err *err)
+int nr_ssh_open(
+    struct nr_ssh **out, const struct nr_ssh_opts *o, struct nr_err *err)
 {
 	struct nr_ssh *s = nr_calloc(1, sizeof(*s));
 	char *login = nr_asprintf("%s+ct", o->user);
@@ -131,15 +130,15 @@ int nr_ssh_open(struct nr_ssh **out, const struct nr_ssh_opts *o,
 	}
 	if (ssh_pki_import_privkey_file(o->key, NULL, NULL, NULL, &key) !=
 	    SSH_OK) {
-		rc = nr_err_set(err, NR_EINVAL, "cannot load the SSH key '%s'",
-		    o->key);
+		rc = nr_err_set(
+		    err, NR_EINVAL, "cannot load the SSH key '%s'", o->key);
 		goto out;
 	}
-	if (ssh_userauth_publickey(s->session, NULL, key) !=
-	    SSH_AUTH_SUCCESS) {
-		rc = nr_err_set(err, NR_EINVAL, "%s refused the key '%s' (is "
-		    "its public half in /user ssh-keys for %s?)", s->where,
-		    o->key, o->user);
+	if (ssh_userauth_publickey(s->session, NULL, key) != SSH_AUTH_SUCCESS) {
+		rc = nr_err_set(err, NR_EINVAL,
+		    "%s refused the key '%s' (is "
+		    "its public half in /user ssh-keys for %s?)",
+		    s->where, o->key, o->user);
 		goto out;
 	}
 out:
@@ -185,8 +184,8 @@ static void add_lf(struct nr_buf *out, const char *p, size_t n, bool *cr)
 	}
 }
 
-int nr_ssh_exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
-    struct nr_err *err)
+int nr_ssh_exec(
+    struct nr_ssh *s, const char *cmd, struct nr_buf *out, struct nr_err *err)
 {
 	ssh_channel ch = ssh_channel_new(s->session);
 	long long end = now_ms() + s->timeout_ms;
@@ -204,12 +203,14 @@ int nr_ssh_exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
 		int n;
 
 		if (left <= 0) {
-			rc = nr_err_set(err, NR_EEXTERNAL, "%s: '%.60s' timed out "
-			    "after %d s", s->where, cmd, s->timeout_ms / 1000);
+			rc = nr_err_set(err, NR_EEXTERNAL,
+			    "%s: '%.60s' timed out "
+			    "after %d s",
+			    s->where, cmd, s->timeout_ms / 1000);
 			goto out;
 		}
-		n = ssh_channel_read_timeout(ch, buf, sizeof(buf), 0,
-		    left < 1000 ? left : 1000);
+		n = ssh_channel_read_timeout(
+		    ch, buf, sizeof(buf), 0, left < 1000 ? left : 1000);
 		if (n == SSH_ERROR) {
 			rc = ssh_fail(s, err, "the connection dropped:");
 			goto out;

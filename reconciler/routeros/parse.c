@@ -633,13 +633,19 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 		}
 		if (cur(lx) == '$' || cur(lx) == '(' || cur(lx) == '{' ||
 		    cur(lx) == '[') {
-			if (cur(lx) == '$')
+			if (cur(lx) == '$') {
+				unsigned fl = 0;
+				char *v;
+
 				mark_unsupported(lx, "variable");
-			else
-				mark_unsupported(lx, "expression");
-			if (cur(lx) != '$' && !skip_balanced(lx))
-				return false;
-			if (cur(lx) == '$' && !read_value(lx, &(unsigned){ 0 }))
+				v = read_value(lx, &fl);
+				if (!v)
+					return false;
+				free(v);
+				continue;
+			}
+			mark_unsupported(lx, "expression");
+			if (!skip_balanced(lx))
 				return false;
 			continue;
 		}

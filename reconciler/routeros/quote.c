@@ -24,11 +24,24 @@ bool nr_ros_is_bare(const char *val)
 	return true;
 }
 
+static bool plain_word(const char *val)
+{
+	if (!*val)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)val; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
 void nr_ros_quote(struct nr_buf *out, const char *val, unsigned flags)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	bool bare = (flags & NR_ROS_QUOTE_EXPR) ? plain_word(val)
+						: nr_ros_is_bare(val);
 
-	if (!(flags & NR_ROS_QUOTE_ALWAYS) && nr_ros_is_bare(val)) {
+	if (!(flags & NR_ROS_QUOTE_ALWAYS) && bare) {
 		nr_buf_adds(out, val);
 		return;
 	}

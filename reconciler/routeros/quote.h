@@ -10,7 +10,12 @@
 #include "lib/buf.h"
 
 enum {
-	NR_ROS_QUOTE_ALWAYS = 1 /* quote even a bare word (find selectors) */
+	NR_ROS_QUOTE_ALWAYS = 1, /* quote even a bare word */
+	/* a value in a `find where` expression: bare only when a plain word
+	 * (letters, digits, `-`, `_`) so booleans and numbers compare as
+	 * such; anything an expression would read as an operator (`!x`,
+	 * `a.b`, `1.2.3.0/24`, `a,b`) is quoted */
+	NR_ROS_QUOTE_EXPR = 2
 };
 
 /* Appends `val` to `out`, quoted and escaped when needed (see above). */

@@ -32,11 +32,13 @@ static int from_program(struct nr_secret *s, const char *const *argv,
 	int rc = nr_run(&res, argv, NULL, &e);
 
 	if (rc == 0 && res.status != 0)
-		rc = nr_err_set(err, NR_ENOTFOUND, "secret '%s': '%s' exited "
-		    "with status %d", s->ref, argv[0], res.status);
+		rc = nr_err_set(err, NR_ENOTFOUND,
+		    "secret '%s': '%s' exited "
+		    "with status %d",
+		    s->ref, argv[0], res.status);
 	else if (rc < 0)
-		rc = nr_err_set(err, NR_EEXTERNAL, "secret '%s': %s", s->ref,
-		    e.msg);
+		rc = nr_err_set(
+		    err, NR_EEXTERNAL, "secret '%s': %s", s->ref, e.msg);
 	if (rc == 0) {
 		size_t n = first_line ? strcspn(res.out.s, "\n") : res.out.len;
 
@@ -50,8 +52,7 @@ static int from_program(struct nr_secret *s, const char *const *argv,
 	return rc;
 }
 
-static int from_file(struct nr_secret *s, const char *path,
-    struct nr_err *err)
+static int from_file(struct nr_secret *s, const char *path, struct nr_err *err)
 {
 	struct stat st;
 	size_t len;
@@ -59,9 +60,10 @@ static int from_file(struct nr_secret *s, const char *path,
 	if (stat(path, &st) != 0)
 		return nr_err_sys(err, "secret '%s'", s->ref);
 	if (st.st_mode & 077)
-		return nr_err_set(err, NR_EINVAL, "secret '%s': the file is "
-		    "readable by others (mode %04o); chmod 600 it", s->ref,
-		    (unsigned)(st.st_mode & 07777));
+		return nr_err_set(err, NR_EINVAL,
+		    "secret '%s': the file is "
+		    "readable by others (mode %04o); chmod 600 it",
+		    s->ref, (unsigned)(st.st_mode & 07777));
 	if (nr_file_read(&s->value, &len, path, 1 << 20, err) < 0)
 		return NR_EIO;
 	while (len && s->value[len - 1] == '\n')
@@ -70,8 +72,8 @@ static int from_file(struct nr_secret *s, const char *path,
 	return 0;
 }
 
-static int resolve_one(struct nr_secret *s, const struct nr_secret_ref *r,
-    struct nr_err *err)
+static int resolve_one(
+    struct nr_secret *s, const struct nr_secret_ref *r, struct nr_err *err)
 {
 	switch (r->scheme) {
 	case NR_SECRET_OP: {
@@ -89,21 +91,21 @@ static int resolve_one(struct nr_secret *s, const struct nr_secret_ref *r,
 		const char *v = getenv(r->arg);
 
 		if (!v)
-			return nr_err_set(err, NR_ENOTFOUND, "secret '%s': the "
-			    "environment variable is not set", s->ref);
+			return nr_err_set(err, NR_ENOTFOUND,
+			    "secret '%s': the "
+			    "environment variable is not set",
+			    s->ref);
 		s->value = nr_strdup(v);
 		s->len = strlen(v);
 		return 0;
 	}
-	case NR_SECRET_FILE:
-		return from_file(s, r->arg, err);
+	case NR_SECRET_FILE: return from_file(s, r->arg, err);
 	}
-	return nr_err_set(err, NR_EINVAL, "secret '%s': unknown scheme",
-	    s->ref);
+	return nr_err_set(
+	    err, NR_EINVAL, "secret '%s': unknown scheme", s->ref);
 }
 
-static const struct nr_secret *find(const struct nr_secrets *s,
-    const char *ref)
+static const struct nr_secret *find(const struct nr_secrets *s, const char *ref)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->v[i].ref, ref) == 0)
@@ -116,8 +118,8 @@ static char *ref_name(const struct nr_secret_ref *r)
 	return nr_asprintf("%s:%s", scheme_names[r->scheme], r->arg);
 }
 
-int nr_secrets_resolve(struct nr_secrets *out, const char *text,
-    struct nr_err *err)
+int nr_secrets_resolve(
+    struct nr_secrets *out, const char *text, struct nr_err *err)
 {
 	struct nr_secret_ref r;
 	char why[256];
@@ -125,8 +127,8 @@ int nr_secrets_resolve(struct nr_secrets *out, const char *text,
 	int found;
 
 	memset(out, 0, sizeof(*out));
-	while ((found = nr_secret_next(text, &pos, &r, why, sizeof(why))) !=
-	    0) {
+	while (
+	    (found = nr_secret_next(text, &pos, &r, why, sizeof(why))) != 0) {
 		struct nr_secret *s;
 		char *name;
 
@@ -190,8 +192,8 @@ void nr_secrets_wipe(struct nr_secrets *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int load_key(unsigned char key[32], const char *state_dir,
-    struct nr_err *err)
+static int load_key(
+    unsigned char key[32], const char *state_dir, struct nr_err *err)
 {
 	char *path = nr_asprintf("%s/secret.key", state_dir);
 	char *data = NULL;
@@ -200,14 +202,17 @@ static int load_key(unsigned char key[32], const char *state_dir,
 
 	if (rc == NR_ENOTFOUND) {
 		if (RAND_bytes(key, 32) != 1)
-			rc = nr_err_set(err, NR_EEXTERNAL, "no random bytes for "
+			rc = nr_err_set(err, NR_EEXTERNAL,
+			    "no random bytes for "
 			    "the secret digest key");
 		else
-			rc = nr_file_replace(path, key, 32, 0600, (uid_t)-1,
-			    (gid_t)-1, err);
+			rc = nr_file_replace(
+			    path, key, 32, 0600, (uid_t)-1, (gid_t)-1, err);
 	} else if (rc == 0 && len != 32) {
-		rc = nr_err_set(err, NR_EINVAL, "'%s' is not a netrec key "
-		    "(32 bytes)", path);
+		rc = nr_err_set(err, NR_EINVAL,
+		    "'%s' is not a netrec key "
+		    "(32 bytes)",
+		    path);
 	} else if (rc == 0) {
 		memcpy(key, data, 32);
 	}

@@ -14,7 +14,7 @@
 #include "lib/err.h"
 
 struct nr_secret {
-	char *ref;     /* the reference as written, e.g. "op://v/i/f" */
+	char *ref; /* the reference as written, e.g. "op://v/i/f" */
 	char *value;
 	size_t len;
 };
@@ -26,8 +26,8 @@ struct nr_secrets {
 
 /* Resolves every reference of `text` (each once). On failure nothing is
  * kept and the error names the reference, never a value. */
-int nr_secrets_resolve(struct nr_secrets *out, const char *text,
-    struct nr_err *err);
+int nr_secrets_resolve(
+    struct nr_secrets *out, const char *text, struct nr_err *err);
 /* `text` with each reference replaced by its value. Caller wipes and frees
  * it with nr_secret_free_text. */
 char *nr_secrets_fill(const char *text, const struct nr_secrets *s);

@@ -1,0 +1,1110 @@
+/* diff: plans per menu, then emits commands into a simulation.
+ *
+ * Every emitted command is parsed and run on `sim`, a copy of the live
+ * model, so selectors are built against the state the router will be in
+ * when the line runs (a `[ find where ... ]` must select exactly the item
+ * meant, not also a rule that has the same properties plus more). At the
+ * end the simulation must equal the desired model, or no script is given.
+ *
+ * Order: removals first, menus in reverse dependency order (bridge ports
+ * before bridges), then per menu in dependency order: built-in and
+ * settings `set`s, keyed `set`s, additions, ordered repairs. An ordered
+ * scope (a firewall chain) keeps its longest run of rules already in
+ * order, edits rules in place, and moves or inserts the rest with
+ * `move`/`place-before=`; if its removals would empty a scope that must
+ * not be empty they wait until the new rules are in. */
+#include "routeros/diff.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/mem.h"
+#include "routeros/exec.h"
+#include "routeros/export.h"
+#include "routeros/parse.h"
+#include "routeros/quote.h"
+
+struct dx {
+	struct nr_ros_model sim;
+	struct nr_buf *out;
+	size_t ncmds;
+	struct nr_err *err;
+	int rc;
+	struct nr_ros_item *added; /* the item the last `add` created */
+};
+
+/* ---- emitting ---- */
+
+static int emit(struct dx *d, const struct nr_buf *line)
+{
+	struct nr_ros_script s;
+	struct nr_diags diags;
+	char msg[512];
+	int rc;
+
+	if (d->rc)
+		return d->rc;
+	nr_diags_init(&diags);
+	rc = nr_ros_parse(&s, line->s, line->len, &diags);
+	if (rc == 0 && s.n == 1) {
+		struct nr_ros_menu *mn =
+		    nr_ros_model_menu(&d->sim, s.v[0].path);
+		size_t before = mn->n;
+		const struct nr_ros_arg *pb =
+		    nr_ros_cmd_arg(&s.v[0], "place-before");
+		struct nr_ros_item *anchor = NULL;
+
+		if (s.v[0].verb == NR_ROS_ADD && pb && pb->sel) {
+			for (size_t i = 0; i < mn->n; i++)
+				if (nr_ros_item_matches(mn, mn->v[i],
+					pb->sel->conds, pb->sel->nconds))
+					anchor = mn->v[i];
+		}
+		rc = nr_ros_exec_cmd(&d->sim, &s.v[0], msg, sizeof(msg));
+		if (rc == 0 && s.v[0].verb == NR_ROS_ADD && mn->n == before + 1)
+			d->added = anchor
+			    ? mn->v[nr_ros_menu_index(mn, anchor) - 1]
+			    : mn->v[mn->n - 1];
+		if (rc)
+			nr_err_set(d->err, NR_EUNSUPPORTED,
+			    "cannot reach the desired configuration: '%s' "
+			    "would fail: %s",
+			    line->s, msg);
+	} else {
+		rc = nr_err_set(d->err, NR_EUNSUPPORTED,
+		    "internal: cannot read back '%s'", line->s);
+	}
+	nr_ros_script_release(&s);
+	nr_diags_release(&diags);
+	if (rc) {
+		d->rc = NR_EUNSUPPORTED;
+		return d->rc;
+	}
+	nr_buf_add(d->out, line->s, line->len);
+	nr_buf_addch(d->out, '\n');
+	d->ncmds++;
+	return 0;
+}
+
+/* ---- selectors ---- */
+
+struct conds {
+	struct nr_ros_cond *v;
+	size_t n, cap;
+};
+
+static void conds_add(struct conds *c, const char *key, const char *val)
+{
+	struct nr_ros_cond *x = NR_PUSH(c->v, c->n, c->cap);
+
+	x->key = (char *)key;
+	x->val = (char *)(val ? val : "");
+}
+
+static const char *eff(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it, const char *key)
+{
+	char idbuf[16];
+	const char *v = nr_ros_item_get(mn, it, key, idbuf);
+
+	return v ? v : "";
+}
+
+/* A key whose effective value differs between `a` and `o`, or NULL. */
+static const char *differing_key(const struct nr_ros_menu *mn,
+    const struct nr_ros_item *a, const struct nr_ros_item *o)
+{
+	const struct nr_ros_props *sets[] = { &o->props, &o->base, &a->props,
+		&a->base };
+
+	for (size_t s = 0; s < NR_ARRAY_SIZE(sets); s++)
+		for (size_t i = 0; i < sets[s]->n; i++) {
+			const char *k = sets[s]->v[i].key;
+
+			if (strcmp(eff(mn, a, k), eff(mn, o, k)) != 0)
+				return k;
+		}
+	return NULL;
+}
+
+/* `[ find where k="v" ... ]` selecting `it` in `mn` (the simulation):
+ * the given keys (all properties when keys is NULL), plus conditions that
+ * rule out any other item that would match. *copies gets the number of
+ * other items with the very same properties (they cannot be told apart
+ * and are selected too). */
+static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it, char *const *keys, size_t nkeys,
+    size_t *copies)
+{
+	struct conds c = { 0 };
+
+	*copies = 0;
+	if (keys) {
+		for (size_t i = 0; i < nkeys; i++)
+			conds_add(&c, keys[i], eff(mn, it, keys[i]));
+	} else {
+		for (size_t i = 0; i < it->props.n; i++)
+			if (it->props.v[i].val)
+				conds_add(
+				    &c, it->props.v[i].key, it->props.v[i].val);
+	}
+	/* a unique key given whole selects only its item */
+	for (size_t i = 0; i < mn->n && !(keys && nr_ros_menu_unique_keys(mn));
+	     i++) {
+		const struct nr_ros_item *o = mn->v[i];
+		const char *k;
+
+		if (o == it || (o->builtin && !o->bsel) ||
+		    !nr_ros_item_matches(mn, o, c.v, c.n))
+			continue;
+		k = differing_key(mn, it, o);
+		if (!k) {
+			(*copies)++;
+			continue;
+		}
+		conds_add(&c, k, eff(mn, it, k));
+	}
+	nr_buf_adds(out, "[ find where");
+	for (size_t i = 0; i < c.n; i++) {
+		nr_buf_addch(out, ' ');
+		nr_buf_adds(out, c.v[i].key);
+		nr_buf_addch(out, '=');
+		nr_ros_quote(out, c.v[i].val, NR_ROS_QUOTE_EXPR);
+	}
+	nr_buf_adds(out, " ]");
+	free(c.v);
+}
+
+/* How `set`/`remove`/`move` name an item of the simulation. */
+static void item_ref(struct nr_buf *out, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it, size_t *copies)
+{
+	*copies = 0;
+	if (it->builtin) {
+		if (it->bsel)
+			nr_buf_adds(out, it->bsel);
+		return;
+	}
+	if (mn->def->kind == NR_ROS_KEYED && mn->nkeys)
+		selector(out, mn, it, mn->keys, mn->nkeys, copies);
+	else
+		selector(out, mn, it, NULL, 0, copies);
+}
+
+/* ---- set: the changed properties only ---- */
+
+static void set_item(struct dx *d, struct nr_ros_menu *sm,
+    struct nr_ros_item *have, const struct nr_ros_item *want)
+{
+	const struct nr_ros_props *h = &have->props, *w = &want->props;
+	struct nr_buf line = NR_BUF_INIT, ref = NR_BUF_INIT;
+	const char **unset = nr_calloc(h->n + w->n + 1, sizeof(*unset));
+	size_t nunset = 0, i = 0, k = 0, copies;
+	bool any = false;
+
+	item_ref(&ref, sm, have, &copies);
+	nr_buf_addf(&line, "%s set", sm->path);
+	if (ref.len)
+		nr_buf_addf(&line, " %s", ref.s);
+	while (i < h->n || k < w->n) {
+		int c = i >= h->n ? 1
+		    : k >= w->n	  ? -1
+				  : strcmp(h->v[i].key, w->v[k].key);
+		const char *key = c <= 0 ? h->v[i].key : w->v[k].key;
+		const char *val = NULL;
+		bool change = false;
+
+		if (c < 0) {
+			/* back to the default */
+			val = nr_ros_item_default(sm, have, key);
+			change = true;
+			if (!val)
+				unset[nunset++] = key;
+		} else if (c > 0 || h->v[i].val == NULL ||
+		    w->v[k].val == NULL ||
+		    strcmp(h->v[i].val, w->v[k].val) != 0) {
+			val = w->v[k].val;
+			change = true;
+			if (!val)
+				unset[nunset++] = key;
+		}
+		if (change && val) {
+			nr_buf_addf(&line, " %s=", key);
+			nr_ros_quote(&line, val, 0);
+			any = true;
+		}
+		i += c <= 0;
+		k += c >= 0;
+	}
+	/* keys point into have/want, which the set below may change */
+	for (size_t u = 0; u < nunset; u++)
+		unset[u] = nr_strdup(unset[u]);
+	if (any)
+		emit(d, &line);
+	for (size_t u = 0; u < nunset; u++) {
+		nr_buf_reset(&line);
+		nr_buf_reset(&ref);
+		item_ref(&ref, sm, have, &copies);
+		nr_buf_addf(&line, "%s unset", sm->path);
+		if (ref.len)
+			nr_buf_addf(&line, " %s", ref.s);
+		nr_buf_addf(&line, " value-name=%s", unset[u]);
+		emit(d, &line);
+		free((char *)unset[u]);
+	}
+	free(unset);
+	nr_buf_release(&line);
+	nr_buf_release(&ref);
+}
+
+static void remove_item(
+    struct dx *d, struct nr_ros_menu *sm, struct nr_ros_item *it)
+{
+	struct nr_buf line = NR_BUF_INIT;
+	size_t copies;
+
+	if (nr_ros_menu_index(sm, it) == sm->n)
+		return; /* went with an identical copy */
+	nr_buf_addf(&line, "%s remove ", sm->path);
+	item_ref(&line, sm, it, &copies);
+	emit(d, &line);
+	nr_buf_release(&line);
+}
+
+/* `add` with every property of `want`; before `anchor` when given. */
+static struct nr_ros_item *add_item(struct dx *d, struct nr_ros_menu *sm,
+    const struct nr_ros_item *want, struct nr_ros_item *anchor)
+{
+	struct nr_buf line = NR_BUF_INIT;
+
+	d->added = NULL;
+	nr_buf_addf(&line, "%s add", sm->path);
+	for (size_t i = 0; i < want->props.n; i++) {
+		if (!want->props.v[i].val) {
+			/* unset, where that differs from the default */
+			nr_buf_addf(&line, " !%s", want->props.v[i].key);
+			continue;
+		}
+		nr_buf_addf(&line, " %s=", want->props.v[i].key);
+		nr_ros_quote(&line, want->props.v[i].val, 0);
+	}
+	if (anchor) {
+		size_t copies;
+
+		nr_buf_adds(&line, " place-before=");
+		selector(&line, sm, anchor, NULL, 0, &copies);
+	}
+	emit(d, &line);
+	nr_buf_release(&line);
+	return d->added;
+}
+
+static void move_item(struct dx *d, struct nr_ros_menu *sm,
+    struct nr_ros_item *it, struct nr_ros_item *before)
+{
+	struct nr_buf line = NR_BUF_INIT;
+	size_t copies;
+
+	nr_buf_addf(&line, "%s move numbers=", sm->path);
+	selector(&line, sm, it, NULL, 0, &copies);
+	if (before) {
+		nr_buf_adds(&line, " destination=");
+		selector(&line, sm, before, NULL, 0, &copies);
+	}
+	emit(d, &line);
+	nr_buf_release(&line);
+}
+
+/* ---- plans ---- */
+
+struct ilist {
+	struct nr_ros_item **v;
+	size_t n, cap;
+};
+
+static void il_add(struct ilist *l, struct nr_ros_item *it)
+{
+	*NR_PUSH(l->v, l->n, l->cap) = it;
+}
+
+enum { T_NEW, T_ANCHOR, T_PAIRED, T_MOVED };
+
+struct scope {
+	char *name;
+	struct ilist have; /* simulation items, list order */
+	struct ilist want; /* desired items, list order */
+	struct nr_ros_item **link; /* per want: the kept simulation item */
+	unsigned char *st; /* per want: T_* */
+	struct ilist rm;
+	bool late; /* remove after the new items are in */
+	bool rebuild; /* duplicates: keep a prefix, rebuild the rest */
+	size_t prefix;
+};
+
+struct mplan {
+	struct nr_ros_menu *sm;
+	const struct nr_ros_menu *dm; /* NULL: nothing desired */
+	struct ilist rm; /* removed in the first pass */
+	struct ilist add; /* desired items to add (unordered kinds) */
+	struct ilist set_have, set_want; /* keyed pairs to update */
+	struct scope *scopes;
+	size_t nscopes, cscopes;
+};
+
+static bool same(const struct nr_ros_item *a, const struct nr_ros_item *b)
+{
+	return nr_ros_props_equal(&a->props, &b->props);
+}
+
+static char *content(const struct nr_ros_item *it)
+{
+	struct nr_buf b = NR_BUF_INIT;
+
+	nr_ros_props_format(&b, &it->props);
+	return nr_buf_detach(&b);
+}
+
+/* A sorted index of item contents, for multiset matching. */
+struct cent {
+	char *s;
+	size_t idx;
+	bool used;
+};
+
+static int cent_cmp(const void *a, const void *b)
+{
+	const struct cent *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+
+	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static struct cent *cindex(const struct ilist *l)
+{
+	struct cent *c = nr_calloc(l->n + 1, sizeof(*c));
+
+	for (size_t i = 0; i < l->n; i++) {
+		c[i].s = content(l->v[i]);
+		c[i].idx = i;
+	}
+	qsort(c, l->n, sizeof(*c), cent_cmp);
+	return c;
+}
+
+static void cfree(struct cent *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].s);
+	free(c);
+}
+
+/* First unused entry equal to `s`, or NULL. */
+static struct cent *cfind(struct cent *c, size_t n, const char *s)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(c[mid].s, s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && strcmp(c[lo].s, s) == 0; lo++)
+		if (!c[lo].used)
+			return &c[lo];
+	return NULL;
+}
+
+static bool has_dups(const struct cent *c, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(c[i - 1].s, c[i].s) == 0)
+			return true;
+	return false;
+}
+
+/* Multiset match: desired items without a live equal are added; live
+ * items whose content is wanted fewer times are removed (all copies: a
+ * selector cannot tell copies apart) and the wanted copies re-added. */
+static void plan_multiset(
+    struct mplan *p, const struct ilist *have, const struct ilist *want)
+{
+	struct cent *h = cindex(have), *w = cindex(want);
+	size_t i = 0, k = 0;
+
+	while (i < have->n || k < want->n) {
+		int c = i >= have->n ? 1
+		    : k >= want->n   ? -1
+				     : strcmp(h[i].s, w[k].s);
+		const char *s = c <= 0 ? h[i].s : w[k].s;
+		size_t ni = 0, nk = 0;
+
+		while (i + ni < have->n && strcmp(h[i + ni].s, s) == 0)
+			ni++;
+		while (k + nk < want->n && strcmp(w[k + nk].s, s) == 0)
+			nk++;
+		if (ni > nk) {
+			il_add(&p->rm, have->v[h[i].idx]);
+			for (size_t x = 0; x < nk; x++)
+				il_add(&p->add, want->v[w[k + x].idx]);
+		} else {
+			for (size_t x = ni; x < nk; x++)
+				il_add(&p->add, want->v[w[k + x].idx]);
+		}
+		i += ni;
+		k += nk;
+	}
+	cfree(h, have->n);
+	cfree(w, want->n);
+}
+
+static void keystr(struct nr_buf *b, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it)
+{
+	nr_buf_reset(b);
+	nr_ros_item_keystr(b, mn, it);
+}
+
+struct kent {
+	char *k;
+	size_t idx;
+};
+
+static int kent_cmp(const void *a, const void *b)
+{
+	const struct kent *x = a, *y = b;
+	int c = strcmp(x->k, y->k);
+
+	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static struct kent *kindex(const struct nr_ros_menu *mn, const struct ilist *l)
+{
+	struct kent *e = nr_calloc(l->n + 1, sizeof(*e));
+	struct nr_buf b = NR_BUF_INIT;
+
+	for (size_t i = 0; i < l->n; i++) {
+		keystr(&b, mn, l->v[i]);
+		e[i].k = nr_strdup(b.s);
+		e[i].idx = i;
+	}
+	qsort(e, l->n, sizeof(*e), kent_cmp);
+	nr_buf_release(&b);
+	return e;
+}
+
+/* Items of a multi-part key that differ in one part only (an address
+ * moved within one interface) are changed in place when that pairing is
+ * unambiguous: one `set` instead of a removal and an addition. */
+static void pair_partial(struct mplan *p, struct ilist *oh, struct ilist *ow)
+{
+	const struct nr_ros_menu *mn = p->sm;
+
+	for (size_t skip = 0; skip < mn->nkeys && oh->n && ow->n; skip++) {
+		size_t n = oh->n + ow->n;
+		struct kent *e = nr_calloc(n + 1, sizeof(*e));
+		struct nr_buf b = NR_BUF_INIT;
+		bool *gone_h = nr_calloc(oh->n + 1, 1);
+		bool *gone_w = nr_calloc(ow->n + 1, 1);
+		size_t k;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct nr_ros_item *it =
+			    i < oh->n ? oh->v[i] : ow->v[i - oh->n];
+
+			nr_buf_reset(&b);
+			for (size_t j = 0; j < mn->nkeys; j++) {
+				if (j == skip)
+					continue;
+				nr_buf_adds(&b, eff(mn, it, mn->keys[j]));
+				nr_buf_addch(&b, '\x1f');
+			}
+			e[i].k = nr_strdup(b.s);
+			e[i].idx = i;
+		}
+		qsort(e, n, sizeof(*e), kent_cmp);
+		for (size_t i = 0; i < n; i = k) {
+			for (k = i + 1; k < n && strcmp(e[k].k, e[i].k) == 0;)
+				k++;
+			if (k - i == 2 && e[i].idx < oh->n &&
+			    e[i + 1].idx >= oh->n) {
+				size_t h = e[i].idx, w = e[i + 1].idx - oh->n;
+
+				il_add(&p->set_have, oh->v[h]);
+				il_add(&p->set_want, ow->v[w]);
+				gone_h[h] = gone_w[w] = true;
+			}
+		}
+		k = 0;
+		for (size_t i = 0; i < oh->n; i++)
+			if (!gone_h[i])
+				oh->v[k++] = oh->v[i];
+		oh->n = k;
+		k = 0;
+		for (size_t i = 0; i < ow->n; i++)
+			if (!gone_w[i])
+				ow->v[k++] = ow->v[i];
+		ow->n = k;
+		for (size_t i = 0; i < n; i++)
+			free(e[i].k);
+		free(e);
+		free(gone_h);
+		free(gone_w);
+		nr_buf_release(&b);
+	}
+}
+
+static void plan_keyed(
+    struct mplan *p, const struct ilist *have, const struct ilist *want)
+{
+	struct kent *h = kindex(p->sm, have), *w = kindex(p->sm, want);
+	struct ilist mh = { 0 }, mw = { 0 }, oh = { 0 }, ow = { 0 };
+	size_t i = 0, k = 0;
+
+	while (i < have->n || k < want->n) {
+		int c = i >= have->n ? 1
+		    : k >= want->n   ? -1
+				     : strcmp(h[i].k, w[k].k);
+		const char *s = c <= 0 ? h[i].k : w[k].k;
+		size_t ni = 0, nk = 0;
+
+		while (i + ni < have->n && strcmp(h[i + ni].k, s) == 0)
+			ni++;
+		while (k + nk < want->n && strcmp(w[k + nk].k, s) == 0)
+			nk++;
+		if (ni == 1 && nk == 1) {
+			if (!same(have->v[h[i].idx], want->v[w[k].idx])) {
+				il_add(&p->set_have, have->v[h[i].idx]);
+				il_add(&p->set_want, want->v[w[k].idx]);
+			}
+		} else if (ni == 1 && nk == 0) {
+			il_add(&oh, have->v[h[i].idx]);
+		} else if (ni == 0 && nk == 1) {
+			il_add(&ow, want->v[w[k].idx]);
+		} else if (nk == 0) {
+			for (size_t x = 0; x < ni; x++)
+				il_add(&p->rm, have->v[h[i + x].idx]);
+		} else {
+			/* a key held twice: whole items */
+			for (size_t x = 0; x < ni; x++)
+				il_add(&mh, have->v[h[i + x].idx]);
+			for (size_t x = 0; x < nk; x++)
+				il_add(&mw, want->v[w[k + x].idx]);
+		}
+		i += ni;
+		k += nk;
+	}
+	if (p->sm->nkeys > 1)
+		pair_partial(p, &oh, &ow);
+	for (size_t x = 0; x < oh.n; x++)
+		il_add(&p->rm, oh.v[x]);
+	for (size_t x = 0; x < ow.n; x++)
+		il_add(&p->add, ow.v[x]);
+	if (mh.n || mw.n)
+		plan_multiset(p, &mh, &mw);
+	for (size_t x = 0; x < have->n; x++)
+		free(h[x].k);
+	for (size_t x = 0; x < want->n; x++)
+		free(w[x].k);
+	free(h);
+	free(w);
+	free(mh.v);
+	free(mw.v);
+	free(oh.v);
+	free(ow.v);
+}
+
+/* Can `have` be edited into `want` in place? Close enough to be the same
+ * rule, and every property it drops has a default to set back to. */
+static bool similar(const struct nr_ros_menu *mn,
+    const struct nr_ros_item *have, const struct nr_ros_item *want)
+{
+	const struct nr_ros_props *h = &have->props, *w = &want->props;
+	size_t i = 0, k = 0, diff = 0, all = 0;
+
+	while (i < h->n || k < w->n) {
+		int c = i >= h->n ? 1
+		    : k >= w->n	  ? -1
+				  : strcmp(h->v[i].key, w->v[k].key);
+
+		all++;
+		if (c < 0) {
+			if (!nr_ros_item_default(mn, have, h->v[i].key))
+				return false;
+			diff++;
+		} else if (c > 0 || !h->v[i].val || !w->v[k].val ||
+		    strcmp(h->v[i].val, w->v[k].val) != 0) {
+			diff++;
+		}
+		i += c <= 0;
+		k += c >= 0;
+	}
+	return all > 0 && diff * 2 <= all;
+}
+
+/* Longest increasing subsequence of a[0..n) (values distinct); marks
+ * in[] for the chosen positions. */
+static void lis(const size_t *a, size_t n, bool *in)
+{
+	size_t *tail = nr_calloc(n + 1, sizeof(*tail));
+	size_t *prev = nr_calloc(n + 1, sizeof(*prev));
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi = len;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (a[tail[mid]] < a[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		prev[i] = lo ? tail[lo - 1] : (size_t)-1;
+		tail[lo] = i;
+		if (lo == len)
+			len++;
+	}
+	for (size_t i = len ? tail[len - 1] : (size_t)-1; i != (size_t)-1;
+	     i = prev[i])
+		in[i] = true;
+	free(tail);
+	free(prev);
+}
+
+/* The longest common prefix of `have` and `want` none of whose items
+ * equals an item after it in `have` (removing that one by selector would
+ * take the kept copy too). */
+static size_t safe_prefix(const struct ilist *have, const struct ilist *want)
+{
+	size_t pre = 0;
+	bool changed = true;
+
+	while (
+	    pre < have->n && pre < want->n && same(have->v[pre], want->v[pre]))
+		pre++;
+	while (changed) {
+		changed = false;
+		for (size_t i = 0; i < pre && !changed; i++)
+			for (size_t k = pre; k < have->n && !changed; k++)
+				if (same(have->v[i], have->v[k])) {
+					pre = i;
+					changed = true;
+				}
+	}
+	return pre;
+}
+
+static void plan_scope(struct mplan *p, struct scope *s)
+{
+	struct cent *h = cindex(&s->have), *w = cindex(&s->want);
+	size_t nt = s->want.n, nm = 0;
+	size_t *a = nr_calloc(nt + 1, sizeof(*a)),
+	       *ai = nr_calloc(nt + 1, sizeof(*ai));
+	bool *in = nr_calloc(nt + 1, sizeof(*in));
+	bool *kept = nr_calloc(s->have.n + 1, sizeof(*kept));
+	long *hl = nr_calloc(s->have.n + 1, sizeof(*hl));
+
+	s->link = nr_calloc(nt + 1, sizeof(*s->link));
+	s->st = nr_calloc(nt + 1, 1);
+	if (has_dups(h, s->have.n) || has_dups(w, nt)) {
+		size_t pre = safe_prefix(&s->have, &s->want);
+
+		s->rebuild = true;
+		s->prefix = pre;
+		for (size_t i = pre; i < s->have.n; i++)
+			il_add(&s->rm, s->have.v[i]);
+		goto out;
+	}
+	/* equal rules: the longest run already in order stays put */
+	for (size_t i = 0; i < s->have.n; i++)
+		hl[i] = -1;
+	for (size_t t = 0; t < nt; t++) {
+		char *c = content(s->want.v[t]);
+		struct cent *e = cfind(h, s->have.n, c);
+
+		free(c);
+		if (!e)
+			continue;
+		e->used = true;
+		s->link[t] = s->have.v[e->idx];
+		s->st[t] = T_MOVED;
+		hl[e->idx] = (long)t;
+		a[nm] = e->idx;
+		ai[nm++] = t;
+	}
+	lis(a, nm, in);
+	for (size_t i = 0; i < nm; i++)
+		if (in[i]) {
+			s->st[ai[i]] = T_ANCHOR;
+			kept[a[i]] = true;
+		}
+	/* between two anchors, a changed rule is edited in place */
+	{
+		size_t hi = 0, ti = 0;
+
+		while (hi < s->have.n || ti < nt) {
+			size_t he = hi, te = ti;
+
+			while (he < s->have.n && !kept[he])
+				he++;
+			while (te < nt && s->st[te] != T_ANCHOR)
+				te++;
+			for (size_t x = hi, y = ti; x < he && y < te;) {
+				if (hl[x] >= 0) {
+					x++;
+					continue;
+				}
+				if (s->st[y] != T_NEW) {
+					y++;
+					continue;
+				}
+				if (similar(
+					p->sm, s->have.v[x], s->want.v[y])) {
+					s->st[y] = T_PAIRED;
+					s->link[y] = s->have.v[x];
+					hl[x] = (long)y;
+				}
+				x++;
+				y++;
+			}
+			hi = he + 1;
+			ti = te + 1;
+		}
+	}
+	for (size_t i = 0; i < s->have.n; i++)
+		if (hl[i] < 0)
+			il_add(&s->rm, s->have.v[i]);
+	/* never empty a scope that is to keep rules, even for a moment */
+	s->late = s->rm.n == s->have.n && nt > 0;
+out:
+	cfree(h, s->have.n);
+	cfree(w, nt);
+	free(a);
+	free(ai);
+	free(in);
+	free(kept);
+	free(hl);
+}
+
+static struct scope *scope_get(struct mplan *p, const char *name)
+{
+	struct scope *s;
+
+	for (size_t i = 0; i < p->nscopes; i++)
+		if (strcmp(p->scopes[i].name, name) == 0)
+			return &p->scopes[i];
+	s = NR_PUSH(p->scopes, p->nscopes, p->cscopes);
+	s->name = nr_strdup(name);
+	return s;
+}
+
+static void plan_menu(struct mplan *p)
+{
+	struct ilist have = { 0 }, want = { 0 };
+	enum nr_ros_kind kind = p->sm->def->kind;
+
+	for (size_t i = 0; i < p->sm->n; i++)
+		if (!p->sm->v[i]->builtin)
+			il_add(&have, p->sm->v[i]);
+	for (size_t i = 0; p->dm && i < p->dm->n; i++)
+		if (!p->dm->v[i]->builtin)
+			il_add(&want, p->dm->v[i]);
+	if (kind == NR_ROS_KEYED && p->sm->nkeys) {
+		plan_keyed(p, &have, &want);
+	} else if (kind == NR_ROS_ORDERED || kind == NR_ROS_GENERIC) {
+		const char *sc = kind == NR_ROS_ORDERED ? p->sm->def->scope
+							: NULL;
+
+		for (size_t i = 0; i < have.n; i++)
+			il_add(
+			    &scope_get(p, sc ? eff(p->sm, have.v[i], sc) : "")
+				 ->have,
+			    have.v[i]);
+		for (size_t i = 0; i < want.n; i++)
+			il_add(
+			    &scope_get(p, sc ? eff(p->dm, want.v[i], sc) : "")
+				 ->want,
+			    want.v[i]);
+		for (size_t i = 0; i < p->nscopes; i++) {
+			struct scope *s = &p->scopes[i];
+
+			if (kind == NR_ROS_GENERIC) {
+				/* order may matter: keep the common prefix,
+				 * rebuild the rest */
+				s->link =
+				    nr_calloc(s->want.n + 1, sizeof(*s->link));
+				s->st = nr_calloc(s->want.n + 1, 1);
+				s->rebuild = true;
+				s->prefix = safe_prefix(&s->have, &s->want);
+				for (size_t k = s->prefix; k < s->have.n; k++)
+					il_add(&s->rm, s->have.v[k]);
+			} else {
+				plan_scope(p, s);
+			}
+			if (!s->late)
+				for (size_t k = 0; k < s->rm.n; k++)
+					il_add(&p->rm, s->rm.v[k]);
+		}
+	} else {
+		plan_multiset(p, &have, &want);
+	}
+	free(have.v);
+	free(want.v);
+}
+
+static void plan_free(struct mplan *p)
+{
+	free(p->rm.v);
+	free(p->add.v);
+	free(p->set_have.v);
+	free(p->set_want.v);
+	for (size_t i = 0; i < p->nscopes; i++) {
+		struct scope *s = &p->scopes[i];
+
+		free(s->name);
+		free(s->have.v);
+		free(s->want.v);
+		free(s->link);
+		free(s->st);
+		free(s->rm.v);
+	}
+	free(p->scopes);
+}
+
+/* ---- running a plan ---- */
+
+/* Built-ins and the settings object: by selector. */
+static void sync_builtins(struct dx *d, struct mplan *p)
+{
+	struct nr_ros_item empty;
+
+	memset(&empty, 0, sizeof(empty));
+	for (size_t i = 0; p->dm && i < p->dm->n; i++) {
+		const struct nr_ros_item *w = p->dm->v[i];
+		struct nr_ros_item *h = NULL;
+
+		if (!w->builtin)
+			continue;
+		for (size_t k = 0; k < p->sm->n && !h; k++) {
+			struct nr_ros_item *x = p->sm->v[k];
+
+			if (x->builtin &&
+			    (w->bsel ? x->bsel && strcmp(x->bsel, w->bsel) == 0
+				     : !x->bsel))
+				h = x;
+		}
+		if (h) {
+			if (!same(h, w))
+				set_item(d, p->sm, h, w);
+		} else if (w->props.n) {
+			/* created by its selector on first reference */
+			struct nr_ros_item blank;
+
+			memset(&blank, 0, sizeof(blank));
+			blank.builtin = true;
+			blank.bsel = w->bsel;
+			blank.base = w->base;
+			set_item(d, p->sm, &blank, w);
+		}
+	}
+	for (size_t k = 0; k < p->sm->n; k++) {
+		struct nr_ros_item *x = p->sm->v[k];
+		bool wanted = false;
+
+		if (!x->builtin || !x->props.n)
+			continue;
+		for (size_t i = 0; p->dm && i < p->dm->n && !wanted; i++) {
+			const struct nr_ros_item *w = p->dm->v[i];
+
+			wanted = w->builtin &&
+			    (w->bsel ? x->bsel && strcmp(x->bsel, w->bsel) == 0
+				     : !x->bsel);
+		}
+		if (!wanted) {
+			empty.builtin = true;
+			set_item(d, p->sm, x, &empty);
+		}
+	}
+}
+
+/* The item of the scope just before `it` in the simulation, or NULL. */
+static struct nr_ros_item *scope_prev(struct nr_ros_menu *sm, const char *scope,
+    const char *name, struct nr_ros_item *it)
+{
+	size_t i = nr_ros_menu_index(sm, it);
+
+	while (i-- > 0) {
+		struct nr_ros_item *x = sm->v[i];
+
+		if (!x->builtin &&
+		    (!scope || strcmp(eff(sm, x, scope), name) == 0))
+			return x;
+	}
+	return NULL;
+}
+
+static bool scope_last(struct nr_ros_menu *sm, const char *scope,
+    const char *name, struct nr_ros_item *it)
+{
+	for (size_t i = nr_ros_menu_index(sm, it) + 1; i < sm->n; i++) {
+		struct nr_ros_item *x = sm->v[i];
+
+		if (!x->builtin &&
+		    (!scope || strcmp(eff(sm, x, scope), name) == 0))
+			return false;
+	}
+	return true;
+}
+
+static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
+{
+	const char *sc = p->sm->def->kind == NR_ROS_ORDERED ? p->sm->def->scope
+							    : NULL;
+	size_t nt = s->want.n;
+
+	if (s->rebuild) {
+		for (size_t t = s->prefix; t < nt && !d->rc; t++)
+			add_item(d, p->sm, s->want.v[t], NULL);
+		return;
+	}
+	size_t tail = nt;
+
+	for (size_t t = 0; t < nt; t++)
+		if (s->st[t] == T_PAIRED)
+			set_item(d, p->sm, s->link[t], s->want.v[t]);
+	/* new rules at the end of the scope are appended, in order */
+	while (tail > 0 && s->st[tail - 1] == T_NEW)
+		tail--;
+	for (size_t t = tail; t < nt && !d->rc; t++)
+		s->link[t] = add_item(d, p->sm, s->want.v[t], NULL);
+	for (size_t t = tail; t-- > 0 && !d->rc;) {
+		struct nr_ros_item *next = t + 1 < nt ? s->link[t + 1] : NULL;
+
+		if (s->st[t] == T_ANCHOR || s->st[t] == T_PAIRED)
+			continue;
+		if (s->st[t] == T_MOVED) {
+			if (next ? scope_prev(p->sm, sc, s->name, next) ==
+				    s->link[t]
+				 : scope_last(p->sm, sc, s->name, s->link[t]))
+				continue;
+			move_item(d, p->sm, s->link[t], next);
+		} else {
+			s->link[t] = add_item(d, p->sm, s->want.v[t], next);
+		}
+	}
+	if (s->late)
+		for (size_t k = 0; k < s->rm.n && !d->rc; k++)
+			remove_item(d, p->sm, s->rm.v[k]);
+}
+
+static int ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (const void *const *)a;
+	uintptr_t y = (uintptr_t) * (const void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void run_menu(struct dx *d, struct mplan *p)
+{
+	sync_builtins(d, p);
+	for (size_t i = 0; i < p->set_have.n && !d->rc; i++)
+		set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
+	if (p->add.n) {
+		/* in the canonical order, which puts referenced items first */
+		size_t n;
+		struct nr_ros_item **order = nr_ros_menu_canonical(p->dm, &n);
+
+		qsort(p->add.v, p->add.n, sizeof(*p->add.v), ptr_cmp);
+		for (size_t i = 0; i < n && !d->rc; i++)
+			if (bsearch(&order[i], p->add.v, p->add.n,
+				sizeof(*p->add.v), ptr_cmp))
+				add_item(d, p->sm, order[i], NULL);
+		free(order);
+	}
+	for (size_t i = 0; i < p->nscopes && !d->rc; i++)
+		run_scope(d, p, &p->scopes[i]);
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int rx = nr_ros_menu_rank(x), ry = nr_ros_menu_rank(y);
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return strcmp(x, y);
+}
+
+int nr_ros_diff(struct nr_buf *out, size_t *ncmds,
+    const struct nr_ros_model *from, const struct nr_ros_model *to,
+    struct nr_err *err)
+{
+	struct dx d;
+	struct nr_buf script = NR_BUF_INIT, a = NR_BUF_INIT, b = NR_BUF_INIT;
+	const char **paths = nr_calloc(from->n + to->n + 1, sizeof(*paths));
+	struct mplan *plans;
+	size_t np = 0, nu = 0;
+
+	memset(&d, 0, sizeof(d));
+	nr_ros_model_copy(&d.sim, from);
+	d.out = &script;
+	d.err = err;
+	for (size_t i = 0; i < from->n; i++)
+		paths[np++] = from->menus[i]->path;
+	for (size_t i = 0; i < to->n; i++)
+		paths[np++] = to->menus[i]->path;
+	qsort(paths, np, sizeof(*paths), path_cmp);
+	for (size_t i = 0; i < np; i++)
+		if (!nu || strcmp(paths[nu - 1], paths[i]) != 0)
+			paths[nu++] = paths[i];
+	plans = nr_calloc(nu + 1, sizeof(*plans));
+	for (size_t i = 0; i < nu; i++) {
+		plans[i].sm = nr_ros_model_menu(&d.sim, paths[i]);
+		plans[i].dm = nr_ros_model_find(to, paths[i]);
+		plan_menu(&plans[i]);
+	}
+	/* removals, dependents first */
+	for (size_t i = nu; i-- > 0 && !d.rc;)
+		for (size_t k = 0; k < plans[i].rm.n; k++)
+			remove_item(&d, plans[i].sm, plans[i].rm.v[k]);
+	for (size_t i = 0; i < nu && !d.rc; i++)
+		run_menu(&d, &plans[i]);
+	for (size_t i = 0; i < nu; i++)
+		plan_free(&plans[i]);
+	free(plans);
+	free(paths);
+	if (!d.rc) {
+		/* the script must turn `from` into exactly `to` */
+		nr_ros_export_terse(&a, &d.sim);
+		nr_ros_export_terse(&b, to);
+		if (strcmp(a.s, b.s) != 0) {
+			const char *x = a.s, *y = b.s;
+
+			while (*x && *x == *y)
+				x++, y++;
+			while (x > a.s && x[-1] != '\n')
+				x--;
+			d.rc = nr_err_set(err, NR_EUNSUPPORTED,
+			    "no script found that reaches the desired "
+			    "configuration (first difference at '%.*s')",
+			    (int)strcspn(x, "\n"), x);
+		}
+	}
+	if (!d.rc) {
+		nr_buf_add(out, script.s, script.len);
+		if (ncmds)
+			*ncmds = d.ncmds;
+	}
+	nr_buf_release(&a);
+	nr_buf_release(&b);
+	nr_buf_release(&script);
+	nr_ros_model_release(&d.sim);
+	return d.rc;
+}

@@ -1,0 +1,446 @@
+/* export: canonical and router-like text for a model. */
+#include "routeros/export.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/mem.h"
+#include "routeros/menus.h"
+#include "routeros/quote.h"
+
+/* ---- canonical item order ---- */
+
+struct ent {
+	struct nr_ros_item *it;
+	char *key; /* natural key or scope value */
+	char *full; /* every property */
+	size_t idx; /* list position */
+};
+
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (!c)
+		c = strcmp(x->full, y->full);
+	if (!c)
+		c = x->idx < y->idx ? -1 : x->idx > y->idx;
+	return c;
+}
+
+static int ent_scope_cmp(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+struct named {
+	const char *name;
+	size_t idx;
+};
+
+struct topo {
+	struct ent *e;
+	size_t n;
+	struct named *byname; /* sorted by name */
+	unsigned char *state;
+	struct nr_ros_item **out;
+	size_t nout;
+};
+
+static long lookup_name(const struct topo *t, const char *s, size_t n)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *v = t->byname[mid].name;
+		int c = strncmp(v, s, n);
+
+		if (!c && v[n])
+			c = 1;
+		if (!c)
+			return (long)t->byname[mid].idx;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* An item that names another of the same menu (a pool's next-pool, a
+ * queue's parent) comes after it, so the export runs top down. */
+static void visit(struct topo *t, size_t i)
+{
+	const struct nr_ros_props *p = &t->e[i].it->props;
+
+	if (t->state[i])
+		return;
+	t->state[i] = 1;
+	for (size_t k = 0; k < p->n; k++) {
+		const char *v = p->v[k].val;
+
+		if (!v || strcmp(p->v[k].key, "name") == 0)
+			continue;
+		for (const char *s = v; *s;) {
+			size_t n = strcspn(s, ",");
+			long j = n ? lookup_name(t, s, n) : -1;
+
+			if (j >= 0 && (size_t)j != i)
+				visit(t, (size_t)j);
+			s += n + (s[n] == ',');
+		}
+	}
+	t->out[t->nout++] = t->e[i].it;
+}
+
+static int named_cmp(const void *a, const void *b)
+{
+	return strcmp(
+	    ((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+static void topo_order(const struct nr_ros_menu *mn, struct ent *e, size_t n,
+    struct nr_ros_item **out)
+{
+	struct topo t = { e, n, nr_calloc(n + 1, sizeof(struct named)),
+		nr_calloc(n + 1, 1), out, 0 };
+	char idbuf[16];
+
+	for (size_t i = 0; i < n; i++) {
+		const char *v = nr_ros_item_get(mn, e[i].it, "name", idbuf);
+
+		t.byname[i].name = v ? v : "";
+		t.byname[i].idx = i;
+	}
+	qsort(t.byname, n, sizeof(*t.byname), named_cmp);
+	for (size_t i = 0; i < n; i++)
+		visit(&t, i);
+	free(t.byname);
+	free(t.state);
+}
+
+static bool has_output(const struct nr_ros_item *it)
+{
+	return !it->builtin || it->props.n > 0;
+}
+
+static struct nr_ros_item **canonical(
+    const struct nr_ros_menu *mn, size_t *n, bool all)
+{
+	struct nr_ros_item **out = nr_calloc(mn->n + 1, sizeof(*out));
+	struct ent *e = nr_calloc(mn->n + 1, sizeof(*e));
+	enum nr_ros_kind kind = mn->def->kind;
+	size_t k = 0, ne = 0;
+
+	/* the settings object, then the built-ins in list order */
+	for (size_t i = 0; i < mn->n; i++)
+		if (mn->v[i]->builtin && !mn->v[i]->bsel &&
+		    (all || has_output(mn->v[i])))
+			out[k++] = mn->v[i];
+	for (size_t i = 0; i < mn->n; i++)
+		if (mn->v[i]->builtin && mn->v[i]->bsel &&
+		    (all || has_output(mn->v[i])))
+			out[k++] = mn->v[i];
+	for (size_t i = 0; i < mn->n; i++) {
+		struct nr_buf key = NR_BUF_INIT, full = NR_BUF_INIT;
+		char idbuf[16];
+
+		if (mn->v[i]->builtin)
+			continue;
+		if (kind == NR_ROS_KEYED)
+			nr_ros_item_keystr(&key, mn, mn->v[i]);
+		else if (kind == NR_ROS_ORDERED && mn->def->scope)
+			nr_buf_adds(&key,
+			    nr_ros_item_get(mn, mn->v[i], mn->def->scope, idbuf)
+				? nr_ros_item_get(
+				      mn, mn->v[i], mn->def->scope, idbuf)
+				: "");
+		nr_ros_props_format(&full, &mn->v[i]->props);
+		e[ne].it = mn->v[i];
+		e[ne].key = nr_buf_detach(&key);
+		e[ne].full = nr_buf_detach(&full);
+		e[ne].idx = i;
+		ne++;
+	}
+	if (kind == NR_ROS_KEYED || kind == NR_ROS_LIST)
+		qsort(e, ne, sizeof(*e), ent_cmp);
+	else if (kind == NR_ROS_ORDERED && mn->def->scope)
+		qsort(e, ne, sizeof(*e), ent_scope_cmp);
+	if (kind == NR_ROS_KEYED && mn->nkeys == 1 &&
+	    strcmp(mn->keys[0], "name") == 0) {
+		topo_order(mn, e, ne, out + k);
+		k += ne;
+	} else {
+		for (size_t i = 0; i < ne; i++)
+			out[k++] = e[i].it;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		free(e[i].key);
+		free(e[i].full);
+	}
+	free(e);
+	*n = k;
+	return out;
+}
+
+struct nr_ros_item **nr_ros_menu_canonical(
+    const struct nr_ros_menu *mn, size_t *n)
+{
+	return canonical(mn, n, false);
+}
+
+/* ---- one line ---- */
+
+/* The length of the dotted prefix of `key` ("local." of "local.role"). */
+static size_t dot_prefix(const char *key)
+{
+	const char *d = strrchr(key, '.');
+
+	return d && d != key ? (size_t)(d - key) + 1 : 0;
+}
+
+static void add_prop(struct nr_buf *out, const char *key, const char *val,
+    const char **prev, unsigned flags)
+{
+	size_t pre = dot_prefix(key);
+	const char *shown = key;
+
+	if ((flags & NR_ROS_EXPORT_SHORT_KEYS) && pre && *prev &&
+	    dot_prefix(*prev) == pre && strncmp(*prev, key, pre) == 0)
+		shown = key + pre - 1;
+	*prev = key;
+	nr_buf_addch(out, ' ');
+	if (!val) {
+		nr_buf_addch(out, '!');
+		nr_buf_adds(out, shown);
+		return;
+	}
+	nr_buf_adds(out, shown);
+	nr_buf_addch(out, '=');
+	nr_ros_quote(out, val, 0);
+}
+
+/* /ip address prints network= always, derived from the address. */
+static bool derived_network(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it, char net[32])
+{
+	const struct nr_ros_prop *a;
+	unsigned o[4], len = 32;
+	unsigned long ip, mask;
+	int k;
+
+	if (strcmp(mn->path, "/ip address") != 0 ||
+	    nr_ros_props_find(&it->props, "network"))
+		return false;
+	a = nr_ros_props_find(&it->props, "address");
+	if (!a || !a->val)
+		return false;
+	k = sscanf(a->val, "%u.%u.%u.%u/%u", &o[0], &o[1], &o[2], &o[3], &len);
+	if (k < 4 || len > 32 || o[0] > 255 || o[1] > 255 || o[2] > 255 ||
+	    o[3] > 255)
+		return false;
+	ip = ((unsigned long)o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3];
+	mask = len ? (0xffffffffUL << (32 - len)) & 0xffffffffUL : 0;
+	ip &= mask;
+	snprintf(net, 32, "%lu.%lu.%lu.%lu", ip >> 24, (ip >> 16) & 255,
+	    (ip >> 8) & 255, ip & 255);
+	return true;
+}
+
+static void verbose_props(struct nr_buf *out, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it, unsigned flags)
+{
+	struct nr_ros_props all = { 0 };
+	const char *prev = NULL;
+
+	for (size_t i = 0; i < mn->defaults.n; i++)
+		nr_ros_props_put(
+		    &all, mn->defaults.v[i].key, mn->defaults.v[i].val);
+	for (size_t i = 0; i < it->base.n; i++)
+		nr_ros_props_put(&all, it->base.v[i].key, it->base.v[i].val);
+	for (size_t i = 0; i < it->props.n; i++)
+		nr_ros_props_put(&all, it->props.v[i].key, it->props.v[i].val);
+	for (size_t i = 0; i < all.n; i++) {
+		const char *k = all.v[i].key;
+
+		bool settings = it->builtin && !it->bsel;
+
+		/* comment and disabled are the defaults of list items; a
+		 * settings object has neither */
+		if (strcmp(k, "default") == 0 ||
+		    strcmp(k, "default-name") == 0 ||
+		    (settings && !nr_ros_props_find(&it->props, k) &&
+			(strcmp(k, "comment") == 0 ||
+			    strcmp(k, "disabled") == 0)) ||
+		    (!(flags & NR_ROS_EXPORT_SENSITIVE) && nr_ros_sensitive(k)))
+			continue;
+		add_prop(out, k, all.v[i].val, &prev, flags);
+	}
+	nr_ros_props_release(&all);
+}
+
+void nr_ros_item_line(struct nr_buf *out, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it, unsigned flags)
+{
+	const struct nr_ros_props *p = &it->props;
+	char net[32];
+	bool have_net = derived_network(mn, it, net);
+	const char *prev = NULL;
+
+	if (!it->builtin) {
+		nr_buf_adds(out, "add");
+	} else {
+		nr_buf_adds(out, "set");
+		if (it->bsel) {
+			nr_buf_addch(out, ' ');
+			nr_buf_adds(out, it->bsel);
+		}
+	}
+	if (flags & NR_ROS_EXPORT_VERBOSE) {
+		verbose_props(out, mn, it, flags);
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (!(flags & NR_ROS_EXPORT_SENSITIVE) &&
+		    nr_ros_sensitive(p->v[i].key))
+			continue;
+		if (have_net && strcmp(p->v[i].key, "network") > 0) {
+			add_prop(out, "network", net, &prev, flags);
+			have_net = false;
+		}
+		add_prop(out, p->v[i].key, p->v[i].val, &prev, flags);
+	}
+	if (have_net)
+		add_prop(out, "network", net, &prev, flags);
+}
+
+/* ---- whole exports ---- */
+
+/* Writes `line` wrapped at 80 columns: a trailing backslash, the rest
+ * indented by 4 spaces; never inside an escape, never before a space
+ * (the reader drops a continuation's leading spaces). */
+static void wrap(struct nr_buf *out, const char *line, const char *eol)
+{
+	enum { W = 80 };
+	size_t len = strlen(line), s = 0, indent = 0;
+	unsigned char *ok = nr_calloc(len + 1, 1);
+	bool quoted = false;
+
+	for (size_t i = 0; i < len; i++) {
+		ok[i] = i > 0 && line[i] != ' ';
+		if (line[i] == '"') {
+			quoted = !quoted;
+		} else if (line[i] == '\\' && quoted && i + 1 < len) {
+			size_t n = line[i + 1] >= '0' && line[i + 1] <= '9' ? 3
+			    : (line[i + 1] >= 'A' && line[i + 1] <= 'F' &&
+				  i + 2 < len &&
+				  ((line[i + 2] >= '0' && line[i + 2] <= '9') ||
+				      (line[i + 2] >= 'A' &&
+					  line[i + 2] <= 'F')))
+			    ? 3
+			    : 2;
+
+			for (size_t k = 1; k < n && i + k < len; k++)
+				ok[i + k] = 0;
+			ok[i] = i > 0;
+			i += n - 1;
+		}
+	}
+	while (len - s + indent > W) {
+		size_t lim = s + (W - indent - 1), best = 0, any = 0;
+
+		for (size_t b = s + 1; b <= lim && b < len; b++) {
+			if (!ok[b])
+				continue;
+			any = b;
+			if (line[b - 1] == ' ')
+				best = b;
+		}
+		if (!best)
+			best = any;
+		if (!best)
+			break;
+		nr_buf_addf(out, "%*s", (int)indent, "");
+		nr_buf_add(out, line + s, best - s);
+		nr_buf_addch(out, '\\');
+		nr_buf_adds(out, eol);
+		s = best;
+		indent = 4;
+	}
+	nr_buf_addf(out, "%*s", (int)indent, "");
+	nr_buf_adds(out, line + s);
+	nr_buf_adds(out, eol);
+	free(ok);
+}
+
+static void write_model(
+    struct nr_buf *out, const struct nr_ros_model *m, unsigned flags)
+{
+	struct nr_ros_menu **menus = nr_ros_model_sorted(m);
+	const char *eol = (flags & NR_ROS_EXPORT_CRLF) ? "\r\n" : "\n";
+	struct nr_buf line = NR_BUF_INIT;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct nr_ros_menu *mn = menus[i];
+		size_t n;
+		/* verbose lists every built-in, changed or not */
+		struct nr_ros_item **items =
+		    canonical(mn, &n, flags & NR_ROS_EXPORT_VERBOSE);
+
+		if (n && !(flags & NR_ROS_EXPORT_TERSE)) {
+			nr_buf_adds(out, mn->path);
+			nr_buf_adds(out, eol);
+		}
+		for (size_t k = 0; k < n; k++) {
+			nr_buf_reset(&line);
+			if (flags & NR_ROS_EXPORT_TERSE) {
+				nr_buf_adds(&line, mn->path);
+				nr_buf_addch(&line, ' ');
+			}
+			nr_ros_item_line(&line, mn, items[k], flags);
+			if (flags & NR_ROS_EXPORT_TERSE) {
+				nr_buf_adds(out, line.s);
+				nr_buf_adds(out, eol);
+			} else {
+				wrap(out, line.s, eol);
+			}
+		}
+		free(items);
+	}
+	nr_buf_release(&line);
+	free(menus);
+}
+
+void nr_ros_export_terse(struct nr_buf *out, const struct nr_ros_model *m)
+{
+	write_model(out, m, NR_ROS_EXPORT_TERSE | NR_ROS_EXPORT_SENSITIVE);
+}
+
+void nr_ros_export(struct nr_buf *out, const struct nr_ros_model *m,
+    const struct nr_ros_export_opts *o)
+{
+	const char *eol = (o->flags & NR_ROS_EXPORT_CRLF) ? "\r\n" : "\n";
+
+	if (o->date) {
+		nr_buf_addf(out, "# %s by RouterOS %s%s", o->date,
+		    o->version ? o->version : "7", eol);
+		if (o->software_id)
+			nr_buf_addf(
+			    out, "# software id = %s%s", o->software_id, eol);
+		if (o->system_id)
+			nr_buf_addf(
+			    out, "# system id = %s%s", o->system_id, eol);
+		if (o->model)
+			nr_buf_addf(out, "# model = %s%s", o->model, eol);
+		if (o->serial)
+			nr_buf_addf(
+			    out, "# serial number = %s%s", o->serial, eol);
+	}
+	write_model(out, m, o->flags | NR_ROS_EXPORT_SHORT_KEYS);
+}

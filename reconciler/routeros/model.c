@@ -1,0 +1,545 @@
+/* model: menus, items and properties; value normalisation so a value
+ * equal to its default is never stored and never shown as a change. */
+#include "routeros/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/mem.h"
+#include "routeros/parse.h"
+#include "routeros/quote.h"
+
+/* ---- property lists (sorted by key) ---- */
+
+static size_t props_lower(
+    const struct nr_ros_props *p, const char *key, bool *found)
+{
+	size_t lo = 0, hi = p->n;
+
+	*found = false;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(p->v[mid].key, key);
+
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct nr_ros_prop *nr_ros_props_find(
+    const struct nr_ros_props *props, const char *key)
+{
+	bool found;
+	size_t i = props_lower(props, key, &found);
+
+	return found ? &props->v[i] : NULL;
+}
+
+void nr_ros_props_put(
+    struct nr_ros_props *props, const char *key, const char *val)
+{
+	bool found;
+	size_t i = props_lower(props, key, &found);
+
+	if (found) {
+		free(props->v[i].val);
+		props->v[i].val = val ? nr_strdup(val) : NULL;
+		return;
+	}
+	NR_PUSH(props->v, props->n, props->cap);
+	memmove(&props->v[i + 1], &props->v[i],
+	    (props->n - i - 1) * sizeof(*props->v));
+	props->v[i].key = nr_strdup(key);
+	props->v[i].val = val ? nr_strdup(val) : NULL;
+}
+
+void nr_ros_props_del(struct nr_ros_props *props, const char *key)
+{
+	bool found;
+	size_t i = props_lower(props, key, &found);
+
+	if (!found)
+		return;
+	free(props->v[i].key);
+	free(props->v[i].val);
+	memmove(&props->v[i], &props->v[i + 1],
+	    (props->n - i - 1) * sizeof(*props->v));
+	props->n--;
+}
+
+void nr_ros_props_release(struct nr_ros_props *props)
+{
+	for (size_t i = 0; i < props->n; i++) {
+		free(props->v[i].key);
+		free(props->v[i].val);
+	}
+	free(props->v);
+	memset(props, 0, sizeof(*props));
+}
+
+void nr_ros_props_copy(struct nr_ros_props *dst, const struct nr_ros_props *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (!src->n)
+		return;
+	dst->v = nr_calloc(src->n, sizeof(*dst->v));
+	dst->n = dst->cap = src->n;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->v[i].key = nr_strdup(src->v[i].key);
+		dst->v[i].val = src->v[i].val ? nr_strdup(src->v[i].val) : NULL;
+	}
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool nr_ros_props_equal(
+    const struct nr_ros_props *a, const struct nr_ros_props *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].key, b->v[i].key) != 0 ||
+		    !str_eq(a->v[i].val, b->v[i].val))
+			return false;
+	return true;
+}
+
+void nr_ros_props_format(struct nr_buf *out, const struct nr_ros_props *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (i)
+			nr_buf_addch(out, ' ');
+		if (!p->v[i].val) {
+			nr_buf_addch(out, '!');
+			nr_buf_adds(out, p->v[i].key);
+			continue;
+		}
+		nr_buf_adds(out, p->v[i].key);
+		nr_buf_addch(out, '=');
+		nr_ros_quote(out, p->v[i].val, 0);
+	}
+}
+
+/* ---- parsing the table's property strings ---- */
+
+static void parse_props(struct nr_ros_props *out, const char *text)
+{
+	struct nr_ros_script s;
+	struct nr_diags d;
+	char *line;
+
+	if (!text)
+		return;
+	line = nr_asprintf("add %s", text);
+	nr_diags_init(&d);
+	nr_ros_parse(&s, line, strlen(line), &d);
+	for (size_t i = 0; i < s.n; i++)
+		for (size_t k = 0; k < s.v[i].nargs; k++)
+			if (s.v[i].args[k].val)
+				nr_ros_props_put(out, s.v[i].args[k].key,
+				    s.v[i].args[k].val);
+	nr_ros_script_release(&s);
+	nr_diags_release(&d);
+	free(line);
+}
+
+/* ---- items ---- */
+
+static void kdel(struct nr_ros_menu *mn, struct nr_ros_item *it);
+
+void nr_ros_item_free(struct nr_ros_item *it)
+{
+	if (!it)
+		return;
+	free(it->kstr);
+	free(it->bsel);
+	nr_ros_props_release(&it->base);
+	nr_ros_props_release(&it->props);
+	free(it);
+}
+
+struct nr_ros_item *nr_ros_item_new(
+    struct nr_ros_model *m, struct nr_ros_menu *mn, size_t pos)
+{
+	struct nr_ros_item *it = nr_calloc(1, sizeof(*it));
+
+	it->id = ++m->next_id;
+	NR_PUSH(mn->v, mn->n, mn->cap);
+	if (pos > mn->n - 1)
+		pos = mn->n - 1;
+	memmove(
+	    &mn->v[pos + 1], &mn->v[pos], (mn->n - pos - 1) * sizeof(*mn->v));
+	mn->v[pos] = it;
+	return it;
+}
+
+void nr_ros_menu_remove_at(struct nr_ros_menu *mn, size_t pos)
+{
+	kdel(mn, mn->v[pos]);
+	nr_ros_item_free(mn->v[pos]);
+	memmove(
+	    &mn->v[pos], &mn->v[pos + 1], (mn->n - pos - 1) * sizeof(*mn->v));
+	mn->n--;
+}
+
+size_t nr_ros_menu_index(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it)
+{
+	for (size_t i = 0; i < mn->n; i++)
+		if (mn->v[i] == it)
+			return i;
+	return mn->n;
+}
+
+const char *nr_ros_item_default(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it, const char *key)
+{
+	const struct nr_ros_prop *p = it ? nr_ros_props_find(&it->base, key)
+					 : NULL;
+
+	if (p)
+		return p->val;
+	p = nr_ros_props_find(&mn->defaults, key);
+	return p ? p->val : NULL;
+}
+
+const char *nr_ros_item_get(const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it, const char *key, char idbuf[16])
+{
+	const struct nr_ros_prop *p = nr_ros_props_find(&it->props, key);
+
+	if (p)
+		return p->val;
+	if (strcmp(key, ".id") == 0) {
+		snprintf(idbuf, 16, "*%X", it->id);
+		return idbuf;
+	}
+	if (strcmp(key, "dynamic") == 0 || strcmp(key, "invalid") == 0)
+		return "no";
+	if (strcmp(key, "default") == 0 && !nr_ros_props_find(&it->base, key))
+		return "no";
+	return nr_ros_item_default(mn, it, key);
+}
+
+/* "192.168.1.1/24" -> "192.168.1.0"; false when not an IPv4 prefix. */
+static bool ipv4_network(const char *addr, char out[32])
+{
+	unsigned a, b, c, d, len = 32;
+	char tail;
+	unsigned long ip, mask;
+	int n = sscanf(addr, "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &len, &tail);
+
+	if ((n != 4 && n != 5) || a > 255 || b > 255 || c > 255 || d > 255 ||
+	    len > 32)
+		return false;
+	if (n == 4 && strchr(addr, '/'))
+		return false;
+	ip = ((unsigned long)a << 24) | (b << 16) | (c << 8) | d;
+	mask = len ? (0xffffffffUL << (32 - len)) & 0xffffffffUL : 0;
+	ip &= mask;
+	snprintf(out, 32, "%lu.%lu.%lu.%lu", ip >> 24, (ip >> 16) & 255,
+	    (ip >> 8) & 255, ip & 255);
+	return true;
+}
+
+static bool is_firewall(const char *path)
+{
+	return strncmp(path, "/ip firewall ", 13) == 0;
+}
+
+/* Values RouterOS prints in another form: a /32 address without its
+ * prefix. Returns a new string or NULL when `val` stays. */
+static char *normalize_value(
+    const struct nr_ros_menu *mn, const char *key, const char *val)
+{
+	size_t n = strlen(val);
+	bool addr = (strcmp(mn->path, "/ip address") == 0 &&
+			strcmp(key, "address") == 0) ||
+	    (is_firewall(mn->path) &&
+		(strcmp(key, "address") == 0 ||
+		    strcmp(key, "src-address") == 0 ||
+		    strcmp(key, "dst-address") == 0));
+	char net[32];
+
+	if (addr && n > 3 && strcmp(val + n - 3, "/32") == 0 &&
+	    !strchr(val, ':') && !strchr(val, '-') && ipv4_network(val, net))
+		return nr_strndup(val, n - 3);
+	return NULL;
+}
+
+void nr_ros_props_assign(struct nr_ros_props *props,
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it, const char *key,
+    const char *val)
+{
+	const char *def = nr_ros_item_default(mn, it, key);
+	bool has_def = (it && nr_ros_props_find(&it->base, key)) ||
+	    nr_ros_props_find(&mn->defaults, key);
+	char *norm = val ? normalize_value(mn, key, val) : NULL;
+
+	if (norm)
+		val = norm;
+	/* unset where the default is "no value" is the default; a value
+	 * equal to the default is not stored */
+	if ((!val && (!has_def || !def || !*def)) ||
+	    (val && has_def && str_eq(def, val)))
+		nr_ros_props_del(props, key);
+	else
+		nr_ros_props_put(props, key, val);
+	free(norm);
+}
+
+void nr_ros_item_keystr(struct nr_buf *out, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it)
+{
+	char idbuf[16];
+
+	for (size_t i = 0; i < mn->nkeys; i++) {
+		const char *v = nr_ros_item_get(mn, it, mn->keys[i], idbuf);
+
+		if (i)
+			nr_buf_addch(out, '\x1f');
+		nr_buf_adds(out, v ? v : "");
+	}
+}
+
+/* ---- the key index: open addressing, linear probing ---- */
+
+bool nr_ros_menu_unique_keys(const struct nr_ros_menu *mn)
+{
+	return mn->nkeys && mn->def->kind != NR_ROS_LIST &&
+	    mn->def->kind != NR_ROS_GENERIC;
+}
+
+static size_t khash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void kput(struct nr_ros_menu *mn, struct nr_ros_item *it)
+{
+	size_t i;
+
+	if ((mn->kn + 1) * 2 > mn->kcap) {
+		struct nr_ros_kslot *old = mn->kidx;
+		size_t oldcap = mn->kcap;
+
+		mn->kcap = oldcap ? oldcap * 2 : 16;
+		mn->kidx = nr_calloc(mn->kcap, sizeof(*mn->kidx));
+		mn->kn = 0;
+		for (size_t k = 0; k < oldcap; k++)
+			if (old[k].key)
+				kput(mn, old[k].it);
+		free(old);
+	}
+	for (i = khash(it->kstr) & (mn->kcap - 1); mn->kidx[i].key;
+	     i = (i + 1) & (mn->kcap - 1))
+		if (mn->kidx[i].it == it)
+			return;
+	mn->kidx[i].key = it->kstr;
+	mn->kidx[i].it = it;
+	mn->kn++;
+}
+
+static void kdel(struct nr_ros_menu *mn, struct nr_ros_item *it)
+{
+	size_t mask = mn->kcap - 1, i, j;
+
+	if (!mn->kcap || !it->kstr)
+		return;
+	for (i = khash(it->kstr) & mask; mn->kidx[i].key; i = (i + 1) & mask)
+		if (mn->kidx[i].it == it)
+			break;
+	if (!mn->kidx[i].key)
+		return;
+	/* backward-shift deletion keeps every probe chain whole */
+	mn->kidx[i].key = NULL;
+	mn->kn--;
+	for (j = (i + 1) & mask; mn->kidx[j].key; j = (j + 1) & mask) {
+		size_t home = khash(mn->kidx[j].key) & mask;
+
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && home <= i && home > j)) {
+			mn->kidx[i] = mn->kidx[j];
+			mn->kidx[j].key = NULL;
+			i = j;
+		}
+	}
+}
+
+void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it)
+{
+	struct nr_buf b = NR_BUF_INIT;
+
+	if (!nr_ros_menu_unique_keys(mn))
+		return;
+	kdel(mn, it);
+	free(it->kstr);
+	nr_ros_item_keystr(&b, mn, it);
+	it->kstr = nr_buf_detach(&b);
+	kput(mn, it);
+}
+
+struct nr_ros_item *nr_ros_menu_by_key(
+    const struct nr_ros_menu *mn, const char *kstr)
+{
+	size_t mask = mn->kcap - 1;
+
+	if (!mn->kcap)
+		return NULL;
+	for (size_t i = khash(kstr) & mask; mn->kidx[i].key; i = (i + 1) & mask)
+		if (strcmp(mn->kidx[i].key, kstr) == 0)
+			return mn->kidx[i].it;
+	return NULL;
+}
+
+/* ---- menus ---- */
+
+static void menu_free(struct nr_ros_menu *mn)
+{
+	for (size_t i = 0; i < mn->n; i++)
+		nr_ros_item_free(mn->v[i]);
+	free(mn->v);
+	free(mn->kidx);
+	for (size_t i = 0; i < mn->nkeys; i++)
+		free(mn->keys[i]);
+	free(mn->keys);
+	nr_ros_props_release(&mn->defaults);
+	free(mn->path);
+	free(mn);
+}
+
+void nr_ros_model_init(struct nr_ros_model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void nr_ros_model_release(struct nr_ros_model *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		menu_free(m->menus[i]);
+	free(m->menus);
+	nr_ros_model_init(m);
+}
+
+struct nr_ros_menu *nr_ros_model_find(
+    const struct nr_ros_model *m, const char *path)
+{
+	if (m->last && strcmp(m->last->path, path) == 0)
+		return m->last;
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->menus[i]->path, path) == 0)
+			return m->menus[i];
+	return NULL;
+}
+
+static struct nr_ros_menu *menu_new(const char *path)
+{
+	struct nr_ros_menu *mn = nr_calloc(1, sizeof(*mn));
+	size_t cap = 0;
+
+	mn->path = nr_strdup(path);
+	mn->def = nr_ros_menu_def(path);
+	mn->rank = nr_ros_menu_rank(path);
+	nr_ros_props_put(&mn->defaults, "disabled", "no");
+	nr_ros_props_put(&mn->defaults, "comment", "");
+	parse_props(&mn->defaults, mn->def->defaults);
+	for (const char *k = mn->def->key; k && *k;) {
+		size_t n = strcspn(k, ",");
+
+		*NR_PUSH(mn->keys, mn->nkeys, cap) = nr_strndup(k, n);
+		k += n + (k[n] == ',');
+	}
+	return mn;
+}
+
+struct nr_ros_menu *nr_ros_model_menu(struct nr_ros_model *m, const char *path)
+{
+	struct nr_ros_menu *mn = nr_ros_model_find(m, path);
+
+	if (mn) {
+		m->last = mn;
+		return mn;
+	}
+	mn = menu_new(path);
+	*NR_PUSH(m->menus, m->n, m->cap) = mn;
+	m->last = mn;
+	if (mn->def->kind == NR_ROS_SINGLETON) {
+		struct nr_ros_item *it = nr_ros_item_new(m, mn, 0);
+
+		it->builtin = true;
+	}
+	for (const struct nr_ros_builtin *b = mn->def->builtins; b && b->sel;
+	     b++) {
+		struct nr_ros_item *it = nr_ros_item_new(m, mn, mn->n);
+
+		it->builtin = true;
+		it->bsel = nr_strdup(b->sel);
+		parse_props(&it->base, b->props);
+		if (b->sel[0] == '*')
+			it->id = (unsigned)strtoul(b->sel + 1, NULL, 16);
+		nr_ros_menu_reindex(mn, it);
+	}
+	return mn;
+}
+
+static int menu_cmp(const void *a, const void *b)
+{
+	const struct nr_ros_menu *x = *(const struct nr_ros_menu *const *)a;
+	const struct nr_ros_menu *y = *(const struct nr_ros_menu *const *)b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+struct nr_ros_menu **nr_ros_model_sorted(const struct nr_ros_model *m)
+{
+	struct nr_ros_menu **v = nr_calloc(m->n + 1, sizeof(*v));
+
+	if (m->n)
+		memcpy(v, m->menus, m->n * sizeof(*v));
+	qsort(v, m->n, sizeof(*v), menu_cmp);
+	return v;
+}
+
+void nr_ros_model_copy(struct nr_ros_model *dst, const struct nr_ros_model *src)
+{
+	nr_ros_model_init(dst);
+	dst->next_id = src->next_id;
+	for (size_t i = 0; i < src->n; i++) {
+		const struct nr_ros_menu *s = src->menus[i];
+		struct nr_ros_menu *d = menu_new(s->path);
+
+		for (size_t k = 0; k < s->n; k++) {
+			const struct nr_ros_item *si = s->v[k];
+			struct nr_ros_item *di = nr_calloc(1, sizeof(*di));
+
+			di->id = si->id;
+			di->builtin = si->builtin;
+			di->lazy = si->lazy;
+			di->bsel = si->bsel ? nr_strdup(si->bsel) : NULL;
+			nr_ros_props_copy(&di->base, &si->base);
+			nr_ros_props_copy(&di->props, &si->props);
+			*NR_PUSH(d->v, d->n, d->cap) = di;
+			nr_ros_menu_reindex(d, di);
+		}
+		*NR_PUSH(dst->menus, dst->n, dst->cap) = d;
+	}
+}

@@ -1,0 +1,129 @@
+/* model: RouterOS configuration as menus of items, as a router holds it.
+ *
+ * Items carry stable internal ids (*1, *2, ... in hex, like RouterOS) and
+ * their configured properties, kept sorted, with values equal to the
+ * default (or to a built-in's factory value) dropped so that defaults never
+ * show as changes. Built-in items (hardware ports, default entries, the
+ * settings object of a singleton) exist before any configuration; they are
+ * created when a menu is first used or, for hardware, when first referred
+ * to, and they are addressed by their selector (`bsel`). */
+#ifndef NR_ROS_MODEL_H
+#define NR_ROS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "routeros/menus.h"
+
+struct nr_ros_prop {
+	char *key;
+	char *val; /* NULL: explicitly unset (verbose `!key`) */
+};
+
+struct nr_ros_props {
+	struct nr_ros_prop *v;
+	size_t n, cap;
+};
+
+struct nr_ros_item {
+	unsigned id;
+	bool builtin;
+	bool lazy; /* a built-in created on first reference */
+	/* built-ins: how an export addresses it ("[ find default-name=ether1
+	 * ]", "telnet", "0"); NULL for a singleton's settings object */
+	char *bsel;
+	struct nr_ros_props base; /* built-in identity and factory values */
+	struct nr_ros_props props; /* configured, sorted by key */
+	char *kstr; /* its natural key as indexed, or NULL */
+};
+
+struct nr_ros_kslot {
+	const char *key; /* an item's kstr; NULL: free */
+	struct nr_ros_item *it;
+};
+
+struct nr_ros_menu {
+	char *path; /* "/ip firewall filter" */
+	const struct nr_ros_menu_def *def; /* never NULL */
+	struct nr_ros_props defaults;
+	char **keys; /* the natural key, split */
+	size_t nkeys;
+	int rank;
+	struct nr_ros_item **v; /* in list order */
+	size_t n, cap;
+	/* natural key -> item, for the menus whose keys are unique */
+	struct nr_ros_kslot *kidx;
+	size_t kn, kcap;
+};
+
+struct nr_ros_model {
+	struct nr_ros_menu **menus; /* in creation order */
+	size_t n, cap;
+	unsigned next_id;
+	struct nr_ros_menu *last; /* lookup cache */
+};
+
+void nr_ros_model_init(struct nr_ros_model *m);
+void nr_ros_model_release(struct nr_ros_model *m);
+/* A deep copy of `src` into `dst` (initialised here). */
+void nr_ros_model_copy(
+    struct nr_ros_model *dst, const struct nr_ros_model *src);
+
+/* The menu `path`, created (with its eager built-ins) when missing. */
+struct nr_ros_menu *nr_ros_model_menu(struct nr_ros_model *m, const char *path);
+/* The menu `path` or NULL. */
+struct nr_ros_menu *nr_ros_model_find(
+    const struct nr_ros_model *m, const char *path);
+/* The menus sorted in export order (caller frees the array). */
+struct nr_ros_menu **nr_ros_model_sorted(const struct nr_ros_model *m);
+
+/* A new item (id assigned) inserted at `pos` (menu->n to append). */
+struct nr_ros_item *nr_ros_item_new(
+    struct nr_ros_model *m, struct nr_ros_menu *mn, size_t pos);
+void nr_ros_item_free(struct nr_ros_item *it);
+/* Removes the item at `pos` from the menu and frees it. */
+void nr_ros_menu_remove_at(struct nr_ros_menu *mn, size_t pos);
+size_t nr_ros_menu_index(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it);
+
+/* The effective value of `key`: configured, else factory, else default;
+ * NULL when none (RouterOS compares it as ""). `.id` gives "*HEX". */
+const char *nr_ros_item_get(const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it, const char *key, char idbuf[16]);
+/* Sets `key` on `props` of an item of `mn` (val NULL: the verbose `!key`
+ * marker), dropping it when it equals the factory or default value. */
+void nr_ros_props_assign(struct nr_ros_props *props,
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it, const char *key,
+    const char *val);
+/* Removes `key` from `props` (back to the factory/default value). */
+void nr_ros_props_del(struct nr_ros_props *props, const char *key);
+const struct nr_ros_prop *nr_ros_props_find(
+    const struct nr_ros_props *props, const char *key);
+void nr_ros_props_put(
+    struct nr_ros_props *props, const char *key, const char *val);
+void nr_ros_props_copy(
+    struct nr_ros_props *dst, const struct nr_ros_props *src);
+void nr_ros_props_release(struct nr_ros_props *props);
+bool nr_ros_props_equal(
+    const struct nr_ros_props *a, const struct nr_ros_props *b);
+/* The value a default or factory property would take for `key` in `mn`
+ * (the factory value of `it` first), or NULL. */
+const char *nr_ros_item_default(const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it, const char *key);
+
+/* Appends the item's properties as `k=v k2=v2` (sorted, quoted). */
+void nr_ros_props_format(struct nr_buf *out, const struct nr_ros_props *p);
+/* The natural-key tuple of an item as one string (for matching). */
+void nr_ros_item_keystr(struct nr_buf *out, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it);
+/* Does `mn` hold its natural keys unique (and index them)? */
+bool nr_ros_menu_unique_keys(const struct nr_ros_menu *mn);
+/* Re-indexes `it` after its properties changed (call after every
+ * change); nr_ros_menu_remove_at drops it from the index. */
+void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it);
+/* The item whose natural key is `kstr` (see nr_ros_item_keystr), or NULL. */
+struct nr_ros_item *nr_ros_menu_by_key(
+    const struct nr_ros_menu *mn, const char *kstr);
+
+#endif

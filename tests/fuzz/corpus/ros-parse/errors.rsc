@@ -1,0 +1,4 @@
+/ip address add address="open
+/x add a=b ]
+}
+add c=\d0

@@ -1,0 +1,12 @@
+/iind commentame=b
+/interface lte set [ find ] !band mtu=1499
+/ip service dizable telnet,ftp
+/ppp profile cal.address=1.2.3.4cal.address=1.2.3.4 .role=ebgp name=
+/ibnterface lte set [ find ] !band mtu=1500
+/ip servics=1.2.3.4 .role= bnegpame=b
+/interface lte set ÿÿÿÿÿÿÿÿ !band mtu=1500
+/i .role=ebgp name=
+/ibnterface lte set [ find ] !band mtu=1500
+/ip servics=1.2.3.4 .role= bnegpame=b
+/interface lte set [ find ] !band mtu=1500
+/ip service disable tip service disable telnr
