@@ -233,6 +233,11 @@ static struct nr_ros_item *create_from_ref(struct xc *x, const char *ref)
 	return it;
 }
 
+static bool is_settings(const struct nr_ros_item *it)
+{
+	return it->builtin && !it->bsel;
+}
+
 static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 {
 	struct nr_ros_menu *mn = x->mn;
@@ -264,10 +269,11 @@ static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 				return mn->v[i];
 		return NULL;
 	}
+	/* names name list entries, never the settings object */
 	for (size_t i = 0; i < mn->n; i++) {
 		const char *v = nr_ros_item_get(mn, mn->v[i], "name", idbuf);
 
-		if (v && strcmp(v, ref) == 0)
+		if (v && strcmp(v, ref) == 0 && !is_settings(mn->v[i]))
 			return mn->v[i];
 	}
 	if (mn->nkeys == 1) {
@@ -275,7 +281,7 @@ static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 			const char *v =
 			    nr_ros_item_get(mn, mn->v[i], mn->keys[0], idbuf);
 
-			if (v && strcmp(v, ref) == 0)
+			if (v && strcmp(v, ref) == 0 && !is_settings(mn->v[i]))
 				return mn->v[i];
 		}
 	}

@@ -170,6 +170,12 @@ idd=$(grep comment=D <<<"$out" | awk '{print $1}')
 # the state file holds the ids (one file, readable by tests)
 expect_in state-ids "id=$((16#${idc#\*}))" "$(cat "$L/ssh/router.state")"
 
+# a hostile value survives the state file and comes back escaped
+rt '/ip route add dst-address=10.66.0.0/16 gateway=192.168.10.254 comment="q\"d\$v\\b\nl\D0\9F;[x] \$(y) {z}"'
+rt /export terse
+expect_in hostile-value 'comment="q\"d\$v\\b\nl\D0\9F;[x] \$(y) {z}"' "$out"
+rt '/ip route remove [ find dst-address=10.66.0.0/16 ]'
+
 # ---- secrets: show-sensitive; /user never exported ----
 
 rt '/interface wireguard add name=wg0 listen-port=13231 private-key="SECRETKEYaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa="'
