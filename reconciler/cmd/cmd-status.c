@@ -90,6 +90,14 @@ static void print_text(struct nr_ctx *ctx, json_t *s)
 		fprintf(o, "last attempt    (none)\n");
 }
 
+enum { O_TARGET };
+
+static const struct nr_opt opts[] = {
+	[O_TARGET] = { "target", 0, "LAYERS",
+	    "drift of these layers only: host, vm, router (comma-separated)" },
+	{ NULL, 0, NULL, NULL },
+};
+
 static int exec_status(struct nr_ctx *ctx, const struct nr_args *a)
 {
 	struct nr_source src = { 0 };
@@ -100,7 +108,10 @@ static int exec_status(struct nr_ctx *ctx, const struct nr_args *a)
 	json_t *begin = NULL, *s, *plan;
 	int rc = NR_EXIT_ERROR;
 
-	(void)a;
+	unsigned targets;
+
+	if (nr_cmd_targets(ctx, a->opts.val[O_TARGET], &targets) < 0)
+		return NR_EXIT_USAGE;
 	if (nr_journal_read(&j, ctx->state_dir, &err) < 0) {
 		nr_cmd_error(ctx, "%s", err.msg);
 		return NR_EXIT_ERROR;
@@ -111,7 +122,7 @@ static int exec_status(struct nr_ctx *ctx, const struct nr_args *a)
 		nr_journal_release(&j);
 		return NR_EXIT_ERROR;
 	}
-	nr_pipeline_init(&p, ctx, &cfg, &src, NR_LAYER_ALL);
+	nr_pipeline_init(&p, ctx, &cfg, &src, targets);
 	if (nr_pipeline_plan(&p, &err) < 0) {
 		nr_cmd_error(ctx, "%s", err.msg);
 		goto out;
@@ -153,6 +164,7 @@ const struct nr_cmd nr_cmd_status = {
 	.name = "status",
 	.args = "",
 	.summary = "applied commit, drift, pending reboot, last outcome",
+	.opts = opts,
 	.max_args = 0,
 	.exec = exec_status,
 };

@@ -603,11 +603,14 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 	char *backup = NULL, *snapshot = NULL;
 	json_t *done = json_array();
 	size_t failed = 0;
-	bool reboot_skipped = false, debt = false, asked = false;
+	bool reboot_skipped = false, debt = false, asked = false, planned;
 	int rc = 1;
 
 	nr_pipeline_init(&p, ctx, cfg, src, o->targets);
-	if (nr_pipeline_plan(&p, &err) < 0) {
+	ctx->secrets = true;
+	planned = nr_pipeline_plan(&p, &err) == 0;
+	ctx->secrets = false;
+	if (!planned) {
 		fprintf(ctx->errf, "netrec: %s\n", err.msg);
 		goto out;
 	}

@@ -209,7 +209,8 @@ int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err)
 		nr_host_resources(p);
 	if (p->plan.targets & NR_LAYER_VM)
 		nr_vm_resources(p);
-	/* the router layer is wired in once the lab's simulator is */
+	if (p->plan.targets & NR_LAYER_ROUTER)
+		nr_router_resources(p);
 	nres = p->n;
 	/* what is owed is live state too: a saved plan goes stale with it */
 	for (size_t i = 0; i < p->pending.n; i++)

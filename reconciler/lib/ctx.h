@@ -19,6 +19,8 @@ struct nr_ctx {
 	bool color_err; /* colour on stderr */
 	int verbosity; /* <0 quiet, 0 normal, >0 verbose */
 	const char *backup_dir; /* set by apply: STATE/backup/<seq> */
+	bool secrets; /* set by apply while it plans: resolve the
+	                         * secret references (a plan never does) */
 	FILE *out;
 	FILE *errf;
 };

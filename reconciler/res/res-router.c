@@ -147,10 +147,28 @@ static void hidden_lines(struct nr_buf *out, const struct nr_ros_model *m)
 			continue;
 		for (size_t k = 0; k < mn->n; k++) {
 			nr_buf_addf(out, "%s ", mn->path);
-			nr_ros_item_line(out, mn, mn->v[k], 0);
+			nr_ros_item_line(
+			    out, mn, mn->v[k], NR_ROS_EXPORT_SENSITIVE);
 			nr_buf_addch(out, '\n');
 		}
 	}
+}
+
+/* Whether the live value `lv` is secret `idx`'s value: compared with the
+ * resolved value during an apply, else through the digest stored at the
+ * last apply (a plan never resolves secrets). */
+static bool same_secret(const struct have *h, const struct nr_ctx *ctx,
+    size_t idx, const char *stored, const char *lv)
+{
+	struct nr_err e = NR_ERR_INIT;
+	char d[65];
+
+	if (idx < h->secrets.n)
+		return h->secrets.v[idx].len == strlen(lv) &&
+		    memcmp(h->secrets.v[idx].value, lv, strlen(lv)) == 0;
+	return stored &&
+	    nr_secret_digest(d, ctx->state_dir, lv, strlen(lv), &e) == 0 &&
+	    strcmp(d, stored) == 0;
 }
 
 /* Keeps the live value where a placeholder's secret is unchanged. */
@@ -173,8 +191,7 @@ static void match_secrets(
 				struct nr_ros_prop *pr = &it->props.v[p];
 				long idx = placeholder(pr->val);
 				const char *stored, *lv = NULL;
-				char d[65], idbuf[16];
-				struct nr_err e = NR_ERR_INIT;
+				char idbuf[16];
 
 				if (idx < 0 || (size_t)idx >= h->nrefs)
 					continue;
@@ -189,10 +206,9 @@ static void match_secrets(
 						    lm->v[q], pr->key, idbuf);
 					nr_buf_release(&lk);
 				}
-				if (stored && lv &&
-				    nr_secret_digest(d, ctx->state_dir, lv,
-					strlen(lv), &e) == 0 &&
-				    strcmp(d, stored) == 0) {
+				if (lv &&
+				    same_secret(
+					h, ctx, (size_t)idx, stored, lv)) {
 					free(pr->val);
 					pr->val = nr_strdup(lv);
 				}
@@ -212,6 +228,47 @@ static void drop_hidden(struct nr_ros_model *m)
 		while (is_hidden(mn->path) && mn->n)
 			nr_ros_menu_remove_at(mn, mn->n - 1);
 	}
+}
+
+/* Resolves the references in the order of h->refs (placeholder i is
+ * secrets.v[i]). */
+static int resolve(struct have *h, struct nr_err *err)
+{
+	struct nr_buf text = NR_BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < h->nrefs; i++)
+		nr_buf_addf(&text, "{{ %s }}\n", h->refs[i]);
+	rc = nr_secrets_resolve(&h->secrets, text.s, err);
+	nr_buf_release(&text);
+	return rc;
+}
+
+/* Whether a secret used in a hidden menu changed since the last apply. */
+static bool hidden_secret_changed(
+    const struct have *h, const struct nr_ctx *ctx, json_t *digests)
+{
+	struct nr_buf lines = NR_BUF_INIT;
+	json_t *refs = json_object_get(digests, "refs");
+	bool changed = false;
+
+	hidden_lines(&lines, &h->declared);
+	for (size_t i = 0; i < h->nrefs && !changed; i++) {
+		char needle[64], d[65];
+		struct nr_err e = NR_ERR_INIT;
+		const char *stored =
+		    json_string_value(json_object_get(refs, h->refs[i]));
+
+		snprintf(needle, sizeof(needle), PLACEHOLDER "%zu", i);
+		if (!strstr(lines.s, needle))
+			continue;
+		changed = !stored ||
+		    nr_secret_digest(d, ctx->state_dir, h->secrets.v[i].value,
+			h->secrets.v[i].len, &e) < 0 ||
+		    strcmp(d, stored) != 0;
+	}
+	nr_buf_release(&lines);
+	return changed;
 }
 
 static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
@@ -259,6 +316,10 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 		    g ? g->loc.line : 0, g ? g->msg : "does not load");
 	}
 	free(declared);
+	/* an apply resolves the secrets now: a missing one stops it here,
+	 * before any change */
+	if (ctx->secrets && resolve(h, err) < 0)
+		goto fail;
 	nr_ros_model_copy(&h->want, &h->declared);
 	digests = load_digests(ctx);
 	match_secrets(h, ctx, digests);
@@ -270,7 +331,8 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 	h->hidden_digest = nr_strdup(d);
 	stored_hidden = json_string_value(json_object_get(digests, "hidden"));
 	h->hidden_changed = lines.len &&
-	    (!stored_hidden || strcmp(d, stored_hidden) != 0);
+	    ((!stored_hidden || strcmp(d, stored_hidden) != 0) ||
+		(ctx->secrets && hidden_secret_changed(h, ctx, digests)));
 	json_decref(digests);
 	drop_hidden(&h->want);
 	drop_hidden(&h->live);
@@ -286,6 +348,10 @@ fail:
 	nr_ros_model_release(&h->live);
 	nr_ros_model_release(&h->declared);
 	nr_ros_model_release(&h->want);
+	for (size_t i = 0; i < h->nrefs; i++)
+		free(h->refs[i]);
+	free(h->refs);
+	nr_secrets_wipe(&h->secrets);
 	free(h);
 	return NR_EEXTERNAL;
 }
@@ -392,65 +458,25 @@ static void fill_model(struct nr_ros_model *m, const struct have *h)
 	}
 }
 
-/* Resolves the references in the order of h->refs (placeholder i is
- * secrets.v[i]). */
-static int resolve(struct have *h, struct nr_err *err)
-{
-	struct nr_buf text = NR_BUF_INIT;
-	int rc;
-
-	for (size_t i = 0; i < h->nrefs; i++)
-		nr_buf_addf(&text, "{{ %s }}\n", h->refs[i]);
-	rc = nr_secrets_resolve(&h->secrets, text.s, err);
-	nr_buf_release(&text);
-	return rc;
-}
-
-/* Whether a secret used in a hidden menu changed since the last apply. */
-static bool hidden_secret_changed(
-    const struct have *h, const struct nr_ctx *ctx, json_t *digests)
-{
-	struct nr_buf lines = NR_BUF_INIT;
-	json_t *refs = json_object_get(digests, "refs");
-	bool changed = false;
-
-	hidden_lines(&lines, &h->declared);
-	for (size_t i = 0; i < h->nrefs && !changed; i++) {
-		char needle[64], d[65];
-		struct nr_err e = NR_ERR_INIT;
-		const char *stored =
-		    json_string_value(json_object_get(refs, h->refs[i]));
-
-		snprintf(needle, sizeof(needle), PLACEHOLDER "%zu", i);
-		if (!strstr(lines.s, needle))
-			continue;
-		changed = !stored ||
-		    nr_secret_digest(d, ctx->state_dir, h->secrets.v[i].value,
-			h->secrets.v[i].len, &e) < 0 ||
-		    strcmp(d, stored) != 0;
-	}
-	nr_buf_release(&lines);
-	return changed;
-}
-
 static int prepare(
     struct nr_resource *r, struct nr_ctx *ctx, struct nr_err *err)
 {
 	struct have *h = r->have;
 	struct nr_ros_model final;
 	struct nr_buf script = NR_BUF_INIT;
-	json_t *digests;
 	size_t ncmds = 0;
 	int rc;
 
-	if (resolve(h, err) < 0)
-		return NR_ENOTFOUND;
+	if (h->secrets.n < h->nrefs)
+		return nr_err_set(err, NR_EINVAL,
+		    "%s: the secrets were not "
+		    "resolved",
+		    r->address);
 	nr_ros_model_copy(&final, &h->declared);
 	fill_model(&final, h);
-	digests = load_digests(ctx);
-	if (h->hidden_changed || hidden_secret_changed(h, ctx, digests))
+	(void)ctx;
+	if (h->hidden_changed)
 		hidden_lines(&script, &final);
-	json_decref(digests);
 	drop_hidden(&final);
 	{
 		struct nr_buf d = NR_BUF_INIT;

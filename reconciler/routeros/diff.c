@@ -884,9 +884,15 @@ static void sync_builtins(struct dx *d, struct mplan *p)
 {
 	struct nr_ros_item empty;
 
+	struct nr_ros_item **order = NULL;
+	size_t n = 0;
+
 	memset(&empty, 0, sizeof(empty));
-	for (size_t i = 0; p->dm && i < p->dm->n; i++) {
-		const struct nr_ros_item *w = p->dm->v[i];
+	/* in the canonical order, which keeps renames from shadowing */
+	if (p->dm)
+		order = nr_ros_menu_canonical(p->dm, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct nr_ros_item *w = order[i];
 		struct nr_ros_item *h = NULL;
 
 		if (!w->builtin)
@@ -913,6 +919,7 @@ static void sync_builtins(struct dx *d, struct mplan *p)
 			set_item(d, p->sm, &blank, w);
 		}
 	}
+	free(order);
 	for (size_t k = 0; k < p->sm->n; k++) {
 		struct nr_ros_item *x = p->sm->v[k];
 		bool wanted = false;
@@ -922,7 +929,8 @@ static void sync_builtins(struct dx *d, struct mplan *p)
 		for (size_t i = 0; p->dm && i < p->dm->n && !wanted; i++) {
 			const struct nr_ros_item *w = p->dm->v[i];
 
-			wanted = w->builtin &&
+			/* a factory built-in in `to` is not set there */
+			wanted = w->builtin && w->props.n &&
 			    (w->bsel ? x->bsel && strcmp(x->bsel, w->bsel) == 0
 				     : !x->bsel);
 		}

@@ -269,6 +269,22 @@ static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 				return mn->v[i];
 		return NULL;
 	}
+	{
+		/* a built-in's own reference first (exports quote it) */
+		struct nr_buf q = NR_BUF_INIT;
+		struct nr_ros_item *found = NULL;
+
+		nr_ros_quote(&q, ref, 0);
+		for (size_t i = 0; i < mn->n && !found; i++) {
+			const char *b = mn->v[i]->bsel;
+
+			if (b && (strcmp(b, ref) == 0 || strcmp(b, q.s) == 0))
+				found = mn->v[i];
+		}
+		nr_buf_release(&q);
+		if (found)
+			return found;
+	}
 	/* names name list entries, never the settings object */
 	for (size_t i = 0; i < mn->n; i++) {
 		const char *v = nr_ros_item_get(mn, mn->v[i], "name", idbuf);
@@ -285,24 +301,14 @@ static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 				return mn->v[i];
 		}
 	}
-	{
-		/* a built-in keeps its reference quoted, as exports print it */
-		struct nr_buf q = NR_BUF_INIT;
-		struct nr_ros_item *found = NULL;
+	for (size_t i = 0; i < mn->n; i++) {
+		const struct nr_ros_prop *p =
+		    nr_ros_props_find(&mn->v[i]->base, "default-name");
 
-		nr_ros_quote(&q, ref, 0);
-		for (size_t i = 0; i < mn->n && !found; i++) {
-			const struct nr_ros_prop *p =
-			    nr_ros_props_find(&mn->v[i]->base, "default-name");
-			const char *b = mn->v[i]->bsel;
-
-			if ((p && p->val && strcmp(p->val, ref) == 0) ||
-			    (b && (strcmp(b, ref) == 0 || strcmp(b, q.s) == 0)))
-				found = mn->v[i];
-		}
-		nr_buf_release(&q);
-		return found;
+		if (p && p->val && strcmp(p->val, ref) == 0)
+			return mn->v[i];
 	}
+	return NULL;
 }
 
 static int check_key(struct xc *x, const struct nr_ros_item *it,

@@ -130,6 +130,36 @@ static bool has_output(const struct nr_ros_item *it)
 	return !it->builtin || it->props.n > 0;
 }
 
+/* Does built-in `y`, renamed, take the name built-in `x` is referred to
+ * by? Then `x` must be written first, or reading `set <x's ref>` back
+ * would find `y`. */
+static bool renamed_onto(
+    const struct nr_ros_item *y, const struct nr_ros_item *x)
+{
+	const struct nr_ros_prop *n = nr_ros_props_find(&y->props, "name");
+	struct nr_buf q = NR_BUF_INIT;
+	bool hit;
+
+	if (x == y || !n || !n->val || !x->bsel || !x->lazy)
+		return false;
+	nr_ros_quote(&q, n->val, 0);
+	hit = strcmp(x->bsel, n->val) == 0 || strcmp(x->bsel, q.s) == 0;
+	nr_buf_release(&q);
+	return hit;
+}
+
+static void visit_builtin(struct nr_ros_item **b, size_t n, size_t i,
+    unsigned char *state, struct nr_ros_item **out, size_t *k)
+{
+	if (state[i])
+		return;
+	state[i] = 1;
+	for (size_t j = 0; j < n; j++)
+		if (renamed_onto(b[i], b[j]))
+			visit_builtin(b, n, j, state, out, k);
+	out[(*k)++] = b[i];
+}
+
 static struct nr_ros_item **canonical(
     const struct nr_ros_menu *mn, size_t *n, bool all)
 {
@@ -143,10 +173,20 @@ static struct nr_ros_item **canonical(
 		if (mn->v[i]->builtin && !mn->v[i]->bsel &&
 		    (all || has_output(mn->v[i])))
 			out[k++] = mn->v[i];
-	for (size_t i = 0; i < mn->n; i++)
-		if (mn->v[i]->builtin && mn->v[i]->bsel &&
-		    (all || has_output(mn->v[i])))
-			out[k++] = mn->v[i];
+	{
+		struct nr_ros_item **b = nr_calloc(mn->n + 1, sizeof(*b));
+		unsigned char *state = nr_calloc(mn->n + 1, 1);
+		size_t nb = 0;
+
+		for (size_t i = 0; i < mn->n; i++)
+			if (mn->v[i]->builtin && mn->v[i]->bsel &&
+			    (all || has_output(mn->v[i])))
+				b[nb++] = mn->v[i];
+		for (size_t i = 0; i < nb; i++)
+			visit_builtin(b, nb, i, state, out, &k);
+		free(b);
+		free(state);
+	}
 	for (size_t i = 0; i < mn->n; i++) {
 		struct nr_buf key = NR_BUF_INIT, full = NR_BUF_INIT;
 		char idbuf[16];

@@ -269,13 +269,13 @@ expect_calls apply-again </dev/null
 expect_eq apply-again-no-attempt 2 "$(journal 'len(j)')"
 
 # --- 4. the reboot debt ----------------------------------------------------
-run "$N" status
+run "$N" status --target host
 expect_rc status-debt 0
 expect_in status-debt "reboot pending  yes" "$out"
 expect_in status-debt-kernel "host.kernel: the running kernel lacks intel_iommu=on vfio-pci.ids=8086:1521" "$out"
 expect_in status-debt-pci "pci[0000:01:00.1]: bound to igb, not vfio-pci" "$out"
 expect_in status-last "last attempt    #1 apply applied" "$out"
-run "$N" status --json
+run "$N" status --target host --json
 expect_rc status-json-debt 0
 expect_eq status-json-debt true "$(jget "$out" 'j["reboot_pending"]')"
 expect_eq status-json-reasons \
@@ -303,10 +303,10 @@ driver igb
 EOF
 run "$MKSYSFS" "$D/sysfs" --spec "$T/vfio.spec"
 expect_rc mksysfs-vfio 0
-run "$N" status
+run "$N" status --target host
 expect_rc status-after-reboot 0
 expect_in status-after-reboot "reboot pending  no" "$out"
-run "$N" status --json
+run "$N" status --target host --json
 expect_eq status-json-after-reboot "false []" \
 	"$(jget "$out" 'j["reboot_pending"]') $(jget "$out" 'j["reboot_reasons"]')"
 run "$N" plan --target host --detailed-exitcode
@@ -315,7 +315,7 @@ expect_not_in plan-after-reboot "reboot-pending" "$out"
 # only the kernel command line booted: the drivers still on igb
 cp "$D/root/proc/cmdline" "$T/cmdline.new"
 echo "BOOT_IMAGE=/boot/vmlinuz ro quiet" >"$D/root/proc/cmdline"
-run "$N" status --json
+run "$N" status --target host --json
 expect_eq status-old-cmdline '["host.kernel"]' \
 	"$(jget "$out" '[r["address"] for r in j["reboot_reasons"]]')"
 cp "$T/cmdline.new" "$D/root/proc/cmdline"
@@ -337,7 +337,7 @@ expect_eq drift-json '[["update","content differs"],["update","mode 0600, want 0
 	"$(jget "$out" '[[c["action"], c["reason"]] for c in j["changes"] if c["address"].startswith("host.file")]')"
 expect_eq drift-json-diff-motd null \
 	"$(jget "$out" '[c["diff"] for c in j["changes"] if c["address"] == "host.file[/etc/motd]"][0]')"
-run "$N" status --json
+run "$N" status --target host --json
 expect_eq drift-status "0 2 0 1 1" \
 	"$(jget "$out" '" ".join(str(j["drift"][k]) for k in ("create", "update", "delete", "run", "reboot"))')"
 

@@ -1,0 +1,2 @@
+# sep/25/201ÿÿ10:10:52 by RouterOM.42.user-manager customer
+set admiss-fdisableg=no name=bridge0 vlan-ers,own-usersNp,:wo2-0,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,commen,,,,,,bridge0 vlan-ers,own-usersNp,:wo2-0,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,commen,,,,,,,,,s,own-usersNp,:wo2-0own-libwo2-0own-liby
