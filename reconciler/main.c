@@ -294,7 +294,11 @@ int main(int argc, char **argv)
 	}
 
 	if (version) {
+#ifdef NETREC_TEST_HOOKS
+		printf("netrec %s (test hooks)\n", NETREC_VERSION);
+#else
 		printf("netrec %s\n", NETREC_VERSION);
+#endif
 		rc = NR_EXIT_OK;
 	} else if (help || !cmd) {
 		if (cmd)

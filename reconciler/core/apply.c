@@ -13,6 +13,7 @@
 #include "core/checks.h"
 #include "core/pipeline.h"
 #include "lib/buf.h"
+#include "lib/crash.h"
 #include "lib/fsutil.h"
 #include "lib/mem.h"
 #include "state/journal.h"
@@ -276,6 +277,7 @@ static int apply_changes(struct attempt *a, struct nr_pipeline *p, json_t *done,
 		}
 		nr_say(a->ctx, "done (%lld ms)\n", now_ms() - t0);
 		json_array_append_new(done, json_string(c->address));
+		nr_crashpoint("after-change");
 		paid_post(a, p, c);
 	}
 	return 0;
@@ -664,8 +666,10 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		    ctx->errf, "netrec: %s (nothing was changed)\n", err.msg);
 		goto out;
 	}
+	nr_crashpoint("after-snapshot");
 	if (journal_begin(&a, &p, src, snapshot) < 0)
 		goto out;
+	nr_crashpoint("after-begin");
 	if (o->restore_snapshot &&
 	    restore_disk(&a, cfg, o->restore_snapshot, &err) < 0) {
 		journal_end(&a, "failed", json_array(), err.msg, false);
@@ -685,6 +689,7 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		journal_end(&a, "failed", json_incref(done), err.msg, false);
 		goto out;
 	}
+	nr_crashpoint("after-changes");
 	if (verify(ctx, cfg, src, o->targets, &left, &debt, &err) < 0 ||
 	    left.len) {
 		char *msg = left.len
@@ -700,6 +705,7 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		rc = checks_failed(&a, cfg, done, snapshot, p.commit, why.s);
 		goto out;
 	}
+	nr_crashpoint("before-end");
 	if (journal_end(&a, "applied", json_incref(done), NULL,
 		debt || reboot_skipped) < 0)
 		goto out;
@@ -736,6 +742,7 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 		fprintf(ctx->errf, "netrec: %s\n", err.msg);
 		return 1;
 	}
+	nr_crashpoint("after-lock");
 	rc = run_attempt(ctx, cfg, src, o);
 	nr_lock_release(&lock);
 	return rc;

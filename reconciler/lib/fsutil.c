@@ -3,6 +3,8 @@
  * temporary file in the same folder, fsync, rename, fsync of the folder. */
 #include "lib/fsutil.h"
 
+#include "lib/crash.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -236,6 +238,7 @@ int nr_file_replace(const char *path, const void *data, size_t len, mode_t mode,
 		goto out;
 	}
 	fd = -1;
+	nr_crashpoint("file-before-rename");
 	if (rename(tmp, path) < 0) {
 		rc = nr_err_sys(err, "cannot replace '%s'", path);
 		goto out;
