@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/pipeline.h"
@@ -372,6 +373,30 @@ static char *masked(const char *script)
 	return nr_buf_detach(&b);
 }
 
+/* Whether the declared config keeps a way in for netrec: a DHCP client,
+ * or an address equal to router.host. A loopback host (a lab's port
+ * forward) says nothing about the router's own addresses. */
+static bool keeps_access(const struct nr_ros_model *m, const char *host)
+{
+	const struct nr_ros_menu *dhcp =
+	    nr_ros_model_find(m, "/ip dhcp-client");
+	const struct nr_ros_menu *addr = nr_ros_model_find(m, "/ip address");
+	size_t hl = strlen(host);
+	char idbuf[16];
+
+	if (strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	    (dhcp && dhcp->n))
+		return true;
+	for (size_t i = 0; addr && i < addr->n; i++) {
+		const char *a =
+		    nr_ros_item_get(addr, addr->v[i], "address", idbuf);
+
+		if (a && strncmp(a, host, hl) == 0 && (a[hl] == '/' || !a[hl]))
+			return true;
+	}
+	return false;
+}
+
 static void diff(struct nr_plan *plan, const struct nr_resource *r)
 {
 	const struct nr_router *rt = want_of(r);
@@ -386,6 +411,11 @@ static void diff(struct nr_plan *plan, const struct nr_resource *r)
 		    plan, NR_NOTE_REFUSE, r->address, "%s", h->problem);
 		return;
 	}
+	if (!keeps_access(&h->declared, rt->host.s))
+		nr_plan_note(plan, NR_NOTE_WARNING, r->address,
+		    "the declared config has no DHCP client and no address "
+		    "%s/...: after a reset netrec could lose its way in",
+		    rt->host.s);
 	if (nr_ros_diff(&script, &ncmds, &h->live, &h->want, &err) < 0) {
 		nr_plan_note(plan, NR_NOTE_REFUSE, r->address,
 		    "no safe script found: %s", err.msg);
@@ -475,6 +505,15 @@ static int prepare(
 	nr_ros_model_copy(&final, &h->declared);
 	fill_model(&final, h);
 	(void)ctx;
+	if (want_of(r)->mode.num == NR_MODE_RESET) {
+		/* reset mode: the whole config, run after a no-defaults reset */
+		struct nr_buf all = NR_BUF_INIT;
+
+		nr_ros_export_terse(&all, &final);
+		h->final = nr_buf_detach(&all);
+		nr_ros_model_release(&final);
+		return 0;
+	}
 	if (h->hidden_changed)
 		hidden_lines(&script, &final);
 	drop_hidden(&final);
@@ -541,6 +580,81 @@ static int store_digests(
 	return rc;
 }
 
+/* Waits until the router answers again after a reset (progress every
+ * 5 s, up to 3 minutes). */
+static int wait_back(
+    const struct nr_router *rt, struct nr_ctx *ctx, struct nr_err *err)
+{
+	struct nr_ssh_opts so;
+	time_t start = time(NULL), last = start;
+
+	ssh_opts(&so, rt);
+	so.timeout_ms = 5000;
+	while (time(NULL) - start < 180) {
+		struct nr_ssh *ssh = NULL;
+		struct nr_buf out = NR_BUF_INIT;
+		struct nr_err e = NR_ERR_INIT;
+		int rc = nr_ssh_open(&ssh, &so, &e);
+
+		if (rc == 0)
+			rc = nr_ssh_exec(
+			    ssh, "/system identity print", &out, &e);
+		nr_ssh_close(ssh);
+		nr_buf_release(&out);
+		if (rc == 0)
+			return 0;
+		if (time(NULL) - last >= 5) {
+			nr_say(ctx, "(waiting for the router, %lds) ",
+			    (long)(time(NULL) - start));
+			last = time(NULL);
+		}
+		sleep(1);
+	}
+	return nr_err_set(err, NR_EEXTERNAL,
+	    "the router did not come back "
+	    "within 180 s after reset-configuration");
+}
+
+/* reset mode (the historical way): upload the whole config, run
+ * `/system reset-configuration no-defaults=yes skip-backup=yes
+ * run-after-reset=...`, which drops the session, then wait for the router
+ * to come back. */
+static int apply_reset(
+    const struct nr_change *c, struct nr_ctx *ctx, struct nr_err *err)
+{
+	const struct nr_router *rt = want_of(c->res);
+	struct have *h = c->res->have;
+	struct nr_ssh_opts so;
+	struct nr_ssh *ssh = NULL;
+	struct nr_buf out = NR_BUF_INIT;
+	struct nr_err dropped = NR_ERR_INIT;
+	char *name = nr_asprintf("netrec-reset-%d.rsc", (int)getpid());
+	char *cmd = nr_asprintf("/system reset-configuration no-defaults=yes "
+				"skip-backup=yes run-after-reset=%s",
+	    name);
+	int rc;
+
+	ssh_opts(&so, rt);
+	rc = nr_ssh_open(&ssh, &so, err);
+	if (rc == 0)
+		rc = nr_ssh_upload(ssh, name, h->final, strlen(h->final), err);
+	if (rc == 0) {
+		nr_say(ctx, "resetting the router ... ");
+		/* the router drops the session as it resets: not an error */
+		nr_ssh_exec(ssh, cmd, &out, &dropped);
+	}
+	nr_ssh_close(ssh);
+	explicit_bzero(out.s, out.len);
+	nr_buf_release(&out);
+	if (rc == 0)
+		rc = wait_back(rt, ctx, err);
+	if (rc == 0)
+		rc = store_digests(h, ctx, err);
+	free(name);
+	free(cmd);
+	return rc;
+}
+
 static int apply(
     const struct nr_change *c, struct nr_ctx *ctx, struct nr_err *err)
 {
@@ -556,10 +670,7 @@ static int apply(
 		return nr_err_set(
 		    err, NR_EINVAL, "%s: not prepared", c->address);
 	if (rt->mode.num == NR_MODE_RESET)
-		return nr_err_set(err, NR_EUNSUPPORTED,
-		    "%s: reset mode is not "
-		    "implemented yet (use mode: incremental)",
-		    c->address);
+		return apply_reset(c, ctx, err);
 	/* never *.auto.rsc: RouterOS runs those on upload */
 	name = nr_asprintf("netrec-%d.rsc", (int)getpid());
 	cmd = nr_asprintf("/import file-name=%s verbose=yes", name);
