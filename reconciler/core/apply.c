@@ -1,6 +1,7 @@
 /* apply: lock -> plan -> (plan file check) -> confirm -> journal begin ->
  * changes in order -> verify -> journal end. */
 #include "core/apply.h"
+#include "lib/clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,14 +20,6 @@
 #include "state/journal.h"
 #include "state/lock.h"
 #include "vm/snapshot.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static json_t *addresses(const struct nr_plan *p, size_t upto)
 {
@@ -152,7 +145,7 @@ static int journal_end(struct attempt *a, const char *outcome, json_t *done,
 	    (json_int_t)a->seq, "event", "end", "action", a->o->action,
 	    "outcome", outcome, "done", done, "error",
 	    error ? json_string(error) : json_null(), "duration_ms",
-	    (json_int_t)(now_ms() - a->started), "reboot_pending",
+	    (json_int_t)(nr_now_ms() - a->started), "reboot_pending",
 	    reboot_pending);
 	int rc = nr_journal_append(a->ctx->state_dir, e, &err);
 
@@ -258,7 +251,7 @@ static int apply_changes(struct attempt *a, struct nr_pipeline *p, json_t *done,
 {
 	for (size_t i = 0; i < p->plan.n; i++) {
 		const struct nr_change *c = &p->plan.v[i];
-		long long t0 = now_ms();
+		long long t0 = nr_now_ms();
 		int rc;
 
 		if (c->action == NR_ACT_REBOOT && !a->o->allow_reboot) {
@@ -275,7 +268,7 @@ static int apply_changes(struct attempt *a, struct nr_pipeline *p, json_t *done,
 			*failed = i;
 			return -1;
 		}
-		nr_say(a->ctx, "done (%lld ms)\n", now_ms() - t0);
+		nr_say(a->ctx, "done (%lld ms)\n", nr_now_ms() - t0);
 		json_array_append_new(done, json_string(c->address));
 		nr_crashpoint("after-change");
 		paid_post(a, p, c);
@@ -330,7 +323,7 @@ static int take_snapshot(struct nr_ctx *ctx, const struct nr_config *cfg,
 {
 	struct nr_err err = NR_ERR_INIT;
 	struct nr_img_info info;
-	long long t0 = now_ms();
+	long long t0 = nr_now_ms();
 	bool online = false;
 	char *name;
 	int rc;
@@ -364,7 +357,8 @@ static int take_snapshot(struct nr_ctx *ctx, const struct nr_config *cfg,
 		return rc;
 	}
 	nr_say(ctx, "\nSnapshot %s taken %s in %lld ms.\n", name,
-	    online ? "online (the VM kept running)" : "offline", now_ms() - t0);
+	    online ? "online (the VM kept running)" : "offline",
+	    nr_now_ms() - t0);
 	*out = name;
 	return 0;
 }
@@ -413,7 +407,10 @@ static int save_source(const struct nr_ctx *ctx, const struct nr_source *src,
     const char *digest, struct nr_err *err)
 {
 	char *path = nr_asprintf("%s/sources/%s.yaml", ctx->state_dir, digest);
-	int rc = nr_file_replace(
+	int rc;
+
+	nr_file_clean_temps(path); /* of a killed attempt (under the lock) */
+	rc = nr_file_replace(
 	    path, src->data, src->len, 0600, (uid_t)-1, (gid_t)-1, err);
 
 	free(path);
@@ -538,26 +535,32 @@ static int prepare(struct nr_pipeline *p, struct nr_err *err)
 	return 0;
 }
 
-/* Nothing to change: when this network.yaml is not the one live, it is
- * journaled as applied (with no changes) so that it becomes the applied
- * version, as a push that needs no change should. */
+/* Nothing to change: when this network.yaml is not the one live, or it
+ * comes from another commit than the live one (a push that touched only
+ * other files), it is journaled as applied (with no changes) so that it
+ * becomes the applied version, as a push that needs no change should. */
 static int record_unchanged(
     struct attempt *a, const struct nr_pipeline *p, const struct nr_source *src)
 {
 	struct nr_journal j;
 	struct nr_err err = NR_ERR_INIT;
 	json_t *begin = NULL;
-	const char *live = NULL;
+	const char *live = NULL, *live_commit = NULL;
 	bool same;
 
 	if (nr_journal_read(&j, a->ctx->state_dir, &err) < 0) {
 		fprintf(a->ctx->errf, "netrec: journal: %s\n", err.msg);
 		return 1;
 	}
-	if (nr_journal_last_applied(&j, &begin) && begin)
+	if (nr_journal_last_applied(&j, &begin) && begin) {
 		live =
 		    json_string_value(json_object_get(begin, "source_digest"));
-	same = live && strcmp(live, p->plan.source_digest) == 0;
+		live_commit =
+		    json_string_value(json_object_get(begin, "commit"));
+	}
+	same = live && strcmp(live, p->plan.source_digest) == 0 &&
+	    (!p->commit ||
+		(live_commit && strcmp(live_commit, p->commit) == 0));
 	nr_journal_release(&j);
 	if (same)
 		return 0;
@@ -577,7 +580,7 @@ static int record_unchanged(
 static int restore_disk(struct attempt *a, const struct nr_config *cfg,
     const char *name, struct nr_err *err)
 {
-	long long t0 = now_ms();
+	long long t0 = nr_now_ms();
 	int rc;
 
 	nr_say(a->ctx,
@@ -586,7 +589,7 @@ static int restore_disk(struct attempt *a, const struct nr_config *cfg,
 	    name);
 	rc = nr_snapshot_restore(a->ctx, cfg, name, err);
 	if (rc == 0)
-		nr_say(a->ctx, "done (%lld ms)\n", now_ms() - t0);
+		nr_say(a->ctx, "done (%lld ms)\n", nr_now_ms() - t0);
 	else
 		nr_say(a->ctx, "failed\n");
 	return rc;
@@ -597,7 +600,7 @@ static int restore_disk(struct attempt *a, const struct nr_config *cfg,
 static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
     const struct nr_source *src, const struct nr_apply_opts *o)
 {
-	struct attempt a = { ctx, o, 0, now_ms() };
+	struct attempt a = { ctx, o, 0, nr_now_ms() };
 	struct nr_err err = NR_ERR_INIT;
 	struct nr_buf why = NR_BUF_INIT;
 	struct nr_pipeline p;
@@ -713,7 +716,7 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 		prune_snapshots(ctx, cfg);
 	nr_say(ctx, "\nApply complete: %zu change%s in %lld ms.\n",
 	    json_array_size(done), json_array_size(done) == 1 ? "" : "s",
-	    now_ms() - a.started);
+	    nr_now_ms() - a.started);
 	if (debt || reboot_skipped)
 		nr_say(ctx,
 		    "A reboot is pending: the changes take full effect after "

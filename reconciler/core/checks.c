@@ -1,5 +1,6 @@
 /* checks: health probes after an apply. */
 #include "core/checks.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,14 +14,6 @@
 
 #include "lib/mem.h"
 #include "lib/run.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* One non-blocking connect with a timeout. */
 static int try_connect(const struct addrinfo *ai, int timeout_ms)
@@ -122,7 +115,7 @@ static void describe(struct nr_buf *b, const struct nr_probe *p)
 int nr_checks_run(
     struct nr_ctx *ctx, const struct nr_checks *checks, struct nr_buf *why)
 {
-	long long start = now_ms();
+	long long start = nr_now_ms();
 	long long end = start + checks->timeout.num * 1000;
 	int round = 0;
 
@@ -138,7 +131,7 @@ int nr_checks_run(
 		nr_buf_reset(why);
 		for (size_t i = 0; i < checks->probes.n; i++) {
 			const struct nr_probe *p = &checks->probes.v[i];
-			long long left = end - now_ms();
+			long long left = end - nr_now_ms();
 			char *e = probe_one(p,
 			    left < 2000 ? (left > 100 ? (int)left : 100)
 					: 2000);
@@ -154,20 +147,16 @@ int nr_checks_run(
 		}
 		if (!failed) {
 			nr_say(ctx, "  all passed in %lld ms (round %d)\n",
-			    now_ms() - start, round);
+			    nr_now_ms() - start, round);
 			return 0;
 		}
-		if (now_ms() >= end) {
+		if (nr_now_ms() >= end) {
 			nr_say(ctx, "  failed after %lld ms: %s\n",
-			    now_ms() - start, why->s);
+			    nr_now_ms() - start, why->s);
 			return -1;
 		}
 		if (round == 1 || round % 5 == 0)
 			nr_say(ctx, "  waiting: %s\n", why->s);
-		{
-			struct timespec ts = { 1, 0 };
-
-			nanosleep(&ts, NULL);
-		}
+		nr_sleep_ms(1000);
 	}
 }

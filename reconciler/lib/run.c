@@ -7,6 +7,7 @@
  * parent multiplexes stdin, stdout, stderr and the child's exit with
  * poll(), so no amount of output or input can deadlock it. */
 #include "lib/run.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,14 +41,6 @@ struct child_fail {
 	int stage;
 	int err;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void close_fd(int *fd)
 {
@@ -242,8 +235,8 @@ static int drain(int *fd, struct nr_buf *b, long long deadline)
 {
 	int r = 0;
 
-	while (
-	    *fd >= 0 && (r = pump_out(fd, b, 16)) == 1 && now_ms() < deadline)
+	while (*fd >= 0 && (r = pump_out(fd, b, 16)) == 1 &&
+	    nr_now_ms() < deadline)
 		;
 	return *fd >= 0 && r < 0 ? -1 : 0;
 }
@@ -312,7 +305,7 @@ struct child {
 static int supervise(struct child *c, struct nr_run_result *res,
     const struct nr_run_opts *o, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms, kill_at = 0;
+	long long deadline = nr_now_ms() + timeout_ms, kill_at = 0;
 	size_t in_off = 0;
 	int got_epipe = 0, rc = 0, saved;
 	struct sigpipe_guard guard = { 0 };
@@ -322,7 +315,7 @@ static int supervise(struct child *c, struct nr_run_result *res,
 	for (;;) {
 		struct pollfd p[4];
 		int np = 0, ip_out = -1, ip_err = -1, ip_in = -1, ip_pid = -1;
-		long long now = now_ms(), wake;
+		long long now = nr_now_ms(), wake;
 		int wait_ms, r;
 
 		if (c->exited) {

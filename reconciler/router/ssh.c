@@ -1,5 +1,6 @@
 /* ssh: libssh session, host key check, exec and SFTP. */
 #include "router/ssh.h"
+#include "lib/clock.h"
 
 #include <fcntl.h>
 #include <libssh/libssh.h>
@@ -164,14 +165,6 @@ void nr_ssh_close(struct nr_ssh *s)
 	free(s);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Appends `n` bytes, dropping the CR of each CRLF. */
 static void add_lf(struct nr_buf *out, const char *p, size_t n, bool *cr)
 {
@@ -188,7 +181,7 @@ int nr_ssh_exec(
     struct nr_ssh *s, const char *cmd, struct nr_buf *out, struct nr_err *err)
 {
 	ssh_channel ch = ssh_channel_new(s->session);
-	long long end = now_ms() + s->timeout_ms;
+	long long end = nr_now_ms() + s->timeout_ms;
 	char buf[8192];
 	bool cr = false;
 	int rc = 0;
@@ -199,7 +192,7 @@ int nr_ssh_exec(
 		goto out;
 	}
 	while (!ssh_channel_is_eof(ch)) {
-		int left = (int)(end - now_ms());
+		int left = (int)(end - nr_now_ms());
 		int n;
 
 		if (left <= 0) {

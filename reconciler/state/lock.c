@@ -2,6 +2,7 @@
  * file description, so it ends with the process even after a crash; the
  * "pid N since T" text is only a note for the one that waits. */
 #include "state/lock.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,22 +18,6 @@
 #include "state/journal.h"
 
 #define RETRY_MS 50
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* The holder's note, first line only, printable bytes only: the file is
  * anyone's to scribble on and ends up in a message. */
@@ -68,7 +53,7 @@ int nr_lock_acquire(struct nr_lock *l, const char *state_dir, int timeout_ms,
     struct nr_err *err)
 {
 	char *path = nr_asprintf("%s/lock", state_dir);
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long long deadline = nr_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	char who[128];
 	int fd = -1, rc;
 
@@ -92,14 +77,14 @@ int nr_lock_acquire(struct nr_lock *l, const char *state_dir, int timeout_ms,
 			rc = nr_err_sys(err, "cannot lock '%s'", path);
 			goto out;
 		}
-		left = deadline - now_ms();
+		left = deadline - nr_now_ms();
 		if (left <= 0) {
 			holder(who, sizeof(who), fd);
 			rc = nr_err_set(err, NR_EINVAL,
 			    "state '%s' is locked by %s", state_dir, who);
 			goto out;
 		}
-		sleep_ms(left < RETRY_MS ? left : RETRY_MS);
+		nr_sleep_ms(left < RETRY_MS ? left : RETRY_MS);
 	}
 	rc = write_note(fd, path, err);
 	if (rc)

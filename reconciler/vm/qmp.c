@@ -6,6 +6,7 @@
  * caller past its timeout. The socket is non-blocking throughout; a write
  * to a socket QEMU has closed gives an error, not SIGPIPE. */
 #include "vm/qmp.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,17 +30,9 @@
 
 enum { TIMED_OUT = 1 };
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int left_ms(long long deadline)
 {
-	long long left = deadline - now_ms();
+	long long left = deadline - nr_now_ms();
 
 	return left < 0 ? 0 : left > 0x7fffffff ? 0x7fffffff : (int)left;
 }
@@ -249,9 +242,7 @@ static int connect_unix(
 	/* A full backlog (QEMU busy or stopped) gives EAGAIN, not a wait. */
 	while (connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		if ((errno == EAGAIN || errno == EINTR) && left_ms(deadline)) {
-			struct timespec ts = { 0, CONNECT_RETRY_MS * 1000000L };
-
-			nanosleep(&ts, NULL);
+			nr_sleep_ms(CONNECT_RETRY_MS);
 			continue;
 		}
 		if (errno == EAGAIN)
@@ -284,7 +275,7 @@ int nr_qmp_open(
 	q->len = q->cap = 0;
 	q->events = json_array();
 	q->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
-	deadline = now_ms() + q->timeout_ms;
+	deadline = nr_now_ms() + q->timeout_ms;
 
 	rc = connect_unix(q, deadline, err);
 	if (rc < 0)
@@ -346,7 +337,7 @@ int nr_qmp_exec(struct nr_qmp *q, json_t **ret, const char *command,
 	char id[64];
 	json_t *req, *msg = NULL, *e;
 	char *text;
-	long long deadline = now_ms() + q->timeout_ms;
+	long long deadline = nr_now_ms() + q->timeout_ms;
 	int rc;
 
 	if (!command || (args && !json_is_object(args)))
@@ -415,7 +406,7 @@ static int event_is(json_t *msg, const char *name)
 int nr_qmp_wait_event(
     struct nr_qmp *q, const char *name, int timeout_ms, struct nr_err *err)
 {
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long long deadline = nr_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	size_t i;
 	json_t *msg;
 

@@ -1,5 +1,6 @@
 /* vmctl: start, stop and find the router VM. */
 #include "vm/vmctl.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -13,21 +14,6 @@
 #include "lib/mem.h"
 #include "lib/run.h"
 #include "vm/qmp.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 static bool is_systemd(const struct nr_config *cfg)
 {
@@ -104,10 +90,10 @@ static int wait_running(
     const struct nr_config *cfg, int timeout_ms, struct nr_err *err)
 {
 	char *sock = nr_vm_path(&cfg->vm, "qmp");
-	long long end = now_ms() + timeout_ms;
+	long long end = nr_now_ms() + timeout_ms;
 	int rc = NR_ENOTFOUND;
 
-	while (now_ms() < end) {
+	while (nr_now_ms() < end) {
 		struct nr_qmp q;
 		struct nr_err e = NR_ERR_INIT;
 		json_t *ret = NULL;
@@ -127,7 +113,7 @@ static int wait_running(
 			}
 			json_decref(ret);
 		}
-		sleep_ms(100);
+		nr_sleep_ms(100);
 	}
 	rc = nr_err_set(err, NR_EEXTERNAL,
 	    "the VM did not report running on "
@@ -204,12 +190,12 @@ static bool gone(pid_t pid)
 
 static bool wait_gone(pid_t pid, long long ms)
 {
-	long long end = now_ms() + ms;
+	long long end = nr_now_ms() + ms;
 
-	while (now_ms() < end) {
+	while (nr_now_ms() < end) {
 		if (gone(pid))
 			return true;
-		sleep_ms(20);
+		nr_sleep_ms(20);
 	}
 	return gone(pid);
 }
