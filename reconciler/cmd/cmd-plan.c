@@ -63,10 +63,9 @@ static int exec_plan(struct nr_ctx *ctx, const struct nr_args *a)
 			nr_cmd_print_json(ctx, nr_plan_json(&p.plan));
 		else if (ctx->verbosity >= 0)
 			nr_plan_print(ctx->out, &p.plan, ctx->color);
-		if (a->opts.val[O_OUT] &&
-		    save(ctx, &p.plan, a->opts.val[O_OUT]))
-			rc = NR_EXIT_ERROR;
-		else if (nr_plan_count_notes(&p.plan, NR_NOTE_REFUSE))
+		if ((a->opts.val[O_OUT] &&
+			save(ctx, &p.plan, a->opts.val[O_OUT])) ||
+		    nr_plan_count_notes(&p.plan, NR_NOTE_REFUSE))
 			rc = NR_EXIT_ERROR;
 		else if (a->opts.count[O_DETAILED] && p.plan.n)
 			rc = NR_EXIT_CHANGES;

@@ -122,8 +122,8 @@ static int restore(
 		    (json_int_t)seq, "event", "end", "action", "restore",
 		    "outcome", rc == 0 ? "restored" : "failed", "error",
 		    rc == 0 ? json_null() : json_string(err.msg), "duration_ms",
-		    (json_int_t)((t1.tv_sec - t0.tv_sec) * 1000 +
-			(t1.tv_nsec - t0.tv_nsec) / 1000000));
+		    (json_int_t)(t1.tv_sec - t0.tv_sec) * 1000 +
+			(json_int_t)(t1.tv_nsec - t0.tv_nsec) / 1000000);
 		nr_journal_append(ctx->state_dir, e, &err);
 		json_decref(e);
 	}

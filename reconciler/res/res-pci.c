@@ -30,7 +30,8 @@ static int pci_observe(void **out, const struct nr_resource *r,
 		struct nr_pci_dev *d = (struct nr_pci_dev *)nr_pci_find(
 		    l, hw->passthrough.v[i].slot.s);
 
-		if (d && !d->device && strcmp(d->id, hw->passthrough.v[i].id.s))
+		if (d && !d->device &&
+		    strcmp(d->id, hw->passthrough.v[i].id.s) != 0)
 			d->device = nr_pci_device_name(d->id);
 	}
 	*out = l;

@@ -232,7 +232,7 @@ int nr_secret_digest(char out[65], const char *state_dir, const void *data,
 		return NR_EIO;
 	HMAC(EVP_sha256(), key, sizeof(key), data, len, md, &mdlen);
 	wipe(key, sizeof(key));
-	for (unsigned i = 0; i < mdlen; i++)
+	for (size_t i = 0; i < mdlen; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	return 0;
 }
