@@ -1,12 +1,14 @@
 /* test-secrets: resolving {{ ... }} references (env, file, a recorded
  * stand-in for the 1Password CLI), filling them in, refusing unsafe files,
  * failing as a whole on one missing reference, and the HMAC digest. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "lib/mem.h"
+#include "lib/run.h"
 #include "secret/resolve.h"
 #include "testutil.h"
 
@@ -130,6 +132,64 @@ static void test_digest(void **state)
 	free(key);
 }
 
+static bool on_path(const char *prog)
+{
+	const char *argv[] = { "sh", "-c", "command -v \"$0\" >/dev/null", prog,
+		NULL };
+	struct nr_err err = NR_ERR_INIT;
+
+	return nr_run_checked(argv, &err) == 0;
+}
+
+/* password-store for real, with a throwaway GPG key in the test folder;
+ * the gpg-agent it starts is stopped at the end. */
+static void test_pass(void **state)
+{
+	char *gnupg = nr_asprintf("%s/gnupg", tmp);
+	char *store = nr_asprintf("%s/store", tmp);
+	struct nr_secrets s;
+	struct nr_err err = NR_ERR_INIT;
+	const char *keygen[] = { "gpg", "--batch", "--pinentry-mode",
+		"loopback", "--passphrase", "", "--quick-gen-key",
+		"netrec test <test@netrec.invalid>", "default", "default", "1d",
+		NULL };
+	const char *init[] = { "pass", "init", "test@netrec.invalid", NULL };
+	const char *insert[] = { "pass", "insert", "-m", "routers/admin",
+		NULL };
+	const char *kill_agent[] = { "gpgconf", "--kill", "all", NULL };
+	struct nr_run_opts in = { .input = "hunter2 \"x\";$y\nsecond line\n" };
+	struct nr_run_result res;
+
+	(void)state;
+	if (!on_path("pass") || !on_path("gpg")) {
+		skip();
+		return;
+	}
+	mkdir(gnupg, 0700);
+	setenv("GNUPGHOME", gnupg, 1);
+	setenv("PASSWORD_STORE_DIR", store, 1);
+	if (nr_run_checked(keygen, &err) < 0 || nr_run_checked(init, &err) < 0)
+		fail_msg("gpg/pass setup: %s", err.msg);
+	in.input_len = strlen(in.input);
+	assert_int_equal(nr_run(&res, insert, &in, &err), 0);
+	assert_int_equal(res.status, 0);
+	nr_run_result_release(&res);
+	if (nr_secrets_resolve(&s, "{{ pass:routers/admin }}", &err) < 0)
+		fail_msg("%s", err.msg);
+	/* the first line is the password */
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0].value, "hunter2 \"x\";$y");
+	nr_secrets_wipe(&s);
+	assert_true(
+	    nr_secrets_resolve(&s, "{{ pass:routers/nope }}", &err) < 0);
+	assert_non_null(strstr(err.msg, "pass:routers/nope"));
+	nr_run_checked(kill_agent, &err);
+	unsetenv("GNUPGHOME");
+	unsetenv("PASSWORD_STORE_DIR");
+	free(gnupg);
+	free(store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_missing_stops_everything),
 		cmocka_unit_test(test_unsafe_file),
 		cmocka_unit_test(test_digest),
+		cmocka_unit_test(test_pass),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
