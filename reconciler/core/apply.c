@@ -319,7 +319,8 @@ static char *unique_name(const struct nr_img_info *info, char *base)
  * with --no-snapshot, or before the disk exists. A failure stops the
  * apply before any change. */
 static int take_snapshot(struct nr_ctx *ctx, const struct nr_config *cfg,
-    const struct nr_pipeline *p, const struct nr_apply_opts *o, char **out)
+    const struct nr_pipeline *p, const struct nr_apply_opts *o, char **out,
+    struct nr_err *errp)
 {
 	struct nr_err err = NR_ERR_INIT;
 	struct nr_img_info info;
@@ -354,6 +355,7 @@ static int take_snapshot(struct nr_ctx *ctx, const struct nr_config *cfg,
 		    "(nothing was applied)\n",
 		    err.msg);
 		free(name);
+		*errp = err;
 		return rc;
 	}
 	nr_say(ctx, "\nSnapshot %s taken %s in %lld ms.\n", name,
@@ -452,6 +454,49 @@ int nr_apply_load_source(struct nr_source *out, const struct nr_ctx *ctx,
 	return rc;
 }
 
+/* The last resort after failed health checks and a failed rollback: the
+ * disk goes back to the pre-apply snapshot. Journaled as its own attempt
+ * (action restore, trigger auto), as `snapshot restore` journals one, so
+ * that the journal tells the whole story. Already under the lock. */
+static void auto_restore(
+    struct nr_ctx *ctx, const struct nr_config *cfg, const char *snapshot)
+{
+	struct nr_err err = NR_ERR_INIT, jerr = NR_ERR_INIT;
+	struct nr_journal j;
+	long long t0 = nr_now_ms(), seq;
+	json_t *e;
+	int rc;
+
+	if (nr_journal_read(&j, ctx->state_dir, &jerr) < 0) {
+		fprintf(ctx->errf, "netrec: journal: %s\n", jerr.msg);
+		return;
+	}
+	seq = j.last_seq + 1;
+	nr_journal_release(&j);
+	e = json_pack("{s:I, s:s, s:s, s:n, s:s, s:s, s:I}", "seq",
+	    (json_int_t)seq, "event", "begin", "action", "restore", "commit",
+	    "trigger", "auto", "snapshot", snapshot, "pid",
+	    (json_int_t)getpid());
+	rc = nr_journal_append(ctx->state_dir, e, &jerr);
+	json_decref(e);
+	if (rc < 0)
+		fprintf(ctx->errf, "netrec: journal: %s\n", jerr.msg);
+	rc = nr_snapshot_restore(ctx, cfg, snapshot, &err);
+	if (rc < 0)
+		fprintf(ctx->errf, "netrec: restore failed: %s\n", err.msg);
+	else
+		fprintf(ctx->errf, "netrec: the disk snapshot %s is restored\n",
+		    snapshot);
+	e = json_pack("{s:I, s:s, s:s, s:s, s:o, s:I}", "seq", (json_int_t)seq,
+	    "event", "end", "action", "restore", "outcome",
+	    rc == 0 ? "restored" : "failed", "error",
+	    rc == 0 ? json_null() : json_string(err.msg), "duration_ms",
+	    (json_int_t)(nr_now_ms() - t0));
+	if (nr_journal_append(ctx->state_dir, e, &jerr) < 0)
+		fprintf(ctx->errf, "netrec: journal: %s\n", jerr.msg);
+	json_decref(e);
+}
+
 /* After failed health checks: journal it, then with on_failure rollback
  * re-apply the previously applied source; if that fails too, restore the
  * disk snapshot taken before this attempt. Returns 1: the apply failed. */
@@ -501,9 +546,7 @@ static int checks_failed(struct attempt *a, const struct nr_config *cfg,
 			    "netrec: the rollback failed too; "
 			    "restoring the disk snapshot %s\n",
 			    snapshot);
-			if (nr_snapshot_restore(ctx, cfg, snapshot, &err) < 0)
-				fprintf(ctx->errf,
-				    "netrec: restore failed: %s\n", err.msg);
+			auto_restore(ctx, cfg, snapshot);
 		}
 	} else if (cfg->checks.on_failure.num == NR_ONFAIL_ROLLBACK &&
 	    a->o->auto_rollback) {
@@ -617,6 +660,11 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 	ctx->secrets = false;
 	if (!planned) {
 		fprintf(ctx->errf, "netrec: %s\n", err.msg);
+		/* the automatic rollback is announced by the "rolled-back" end
+		 * of the attempt before it: its failure is on record too */
+		if (o->trigger && strcmp(o->trigger, "auto") == 0 &&
+		    journal_begin(&a, &p, src, NULL) == 0)
+			journal_end(&a, "failed", json_array(), err.msg, false);
 		goto out;
 	}
 	if (o->planfile && check_planfile(ctx, &p.plan, o->planfile) < 0)
@@ -656,12 +704,15 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 			journal_end(&a, "failed", json_array(), err.msg, false);
 		goto out;
 	}
-	if (take_snapshot(ctx, cfg, &p, o, &snapshot) < 0) {
+	if (take_snapshot(ctx, cfg, &p, o, &snapshot, &err) < 0) {
+		/* the reason stays on record, not only on the terminal */
+		char *msg = nr_asprintf("the pre-apply snapshot failed: %s; "
+					"nothing was applied",
+		    err.msg);
+
 		if (journal_begin(&a, &p, src, NULL) == 0)
-			journal_end(&a, "failed", json_array(),
-			    "the pre-apply "
-			    "snapshot failed; nothing was applied",
-			    false);
+			journal_end(&a, "failed", json_array(), msg, false);
+		free(msg);
 		goto out;
 	}
 	if (save_source(ctx, src, p.plan.source_digest, &err) < 0) {

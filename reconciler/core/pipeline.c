@@ -142,7 +142,8 @@ static void order_runs(struct nr_plan *plan)
 			if (!taken[i] &&
 			    (plan->v[i].action == NR_ACT_REBOOT) == (pass == 1))
 				v[n++] = plan->v[i];
-	memcpy(plan->v, v, n * sizeof(*v));
+	if (n) /* an empty plan may have no array at all: memcpy(NULL) is UB */
+		memcpy(plan->v, v, n * sizeof(*v));
 	free(v);
 	free(taken);
 }

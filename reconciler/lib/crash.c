@@ -9,9 +9,18 @@
 
 void nr_crashpoint(const char *point)
 {
+	static long hits;
 	const char *at = getenv("NETREC_CRASH_AT");
+	size_t len = strlen(point);
+	long want = 1;
 
-	if (at && strcmp(at, point) == 0)
+	if (!at || strncmp(at, point, len) != 0)
+		return;
+	if (at[len] == '@')
+		want = strtol(at + len + 1, NULL, 10);
+	else if (at[len] != '\0')
+		return;
+	if (++hits == want)
 		kill(getpid(), SIGKILL);
 }
 #endif

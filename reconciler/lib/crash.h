@@ -7,7 +7,10 @@
 #define NR_CRASH_H
 
 #ifdef NETREC_TEST_HOOKS
-/* Kills this process with SIGKILL when $NETREC_CRASH_AT names `point`. */
+/* Kills this process with SIGKILL when $NETREC_CRASH_AT names `point`
+ * ("POINT": the first time it is reached; "POINT@N": the Nth time, so
+ * that a point reached once per change or per file can be hit at a later
+ * one). Only one point is named per run. */
 void nr_crashpoint(const char *point);
 #else
 static inline void nr_crashpoint(const char *point)

@@ -5,6 +5,7 @@
 
 #include "lib/crash.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -255,6 +256,43 @@ out:
 	}
 	free(dir);
 	return rc;
+}
+
+void nr_file_clean_temps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base), slen = strlen(TMP_SUFFIX);
+	char *dir, *prefix;
+	struct dirent *e;
+	DIR *d;
+
+	if (!*base)
+		return;
+	if (blen > NAME_MAX - 1 - slen)
+		blen = NAME_MAX - 1 - slen;
+	dir = !slash ? nr_strdup(".")
+		     : slash == path ? nr_strdup("/")
+				     : nr_strndup(path, (size_t)(slash - path));
+	/* ".NAME.netrec-", then the six characters mkostemp chose */
+	prefix = nr_asprintf(".%.*s%.*s", (int)blen, base, (int)(slen - 6),
+	    TMP_SUFFIX);
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		size_t plen = strlen(prefix);
+
+		if (strncmp(e->d_name, prefix, plen) == 0 &&
+		    strlen(e->d_name) == plen + 6) {
+			char *stale = nr_asprintf("%s/%s", dir, e->d_name);
+
+			(void)unlink(stale);
+			free(stale);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
 }
 
 int nr_file_append(

@@ -30,6 +30,13 @@ int nr_mkdir_p(const char *path, mode_t mode, struct nr_err *err);
 int nr_file_replace(const char *path, const void *data, size_t len, mode_t mode,
     uid_t uid, gid_t gid, struct nr_err *err);
 
+/* Removes the temporary files ".NAME.netrec-XXXXXX" that an earlier
+ * nr_file_replace of `path` left behind when it was killed between the
+ * write and the rename. Only for a caller that knows no other process is
+ * replacing `path` now (the apply, under the lock). Errors are ignored:
+ * a left-over temporary file is litter, not damage. */
+void nr_file_clean_temps(const char *path);
+
 /* Appends `data` to `path` (created 0600 if missing) and fsyncs it. */
 int nr_file_append(
     const char *path, const void *data, size_t len, struct nr_err *err);

@@ -155,6 +155,9 @@ static int apply(
 	char *path = nr_rooted(ctx->root, w->path);
 	int rc = 0;
 
+	/* an earlier apply killed before its rename left a temporary file
+	 * beside the target: this one, under the lock, removes it */
+	nr_file_clean_temps(path);
 	/* nothing netrec replaces is lost: the old content goes to state/ */
 	if (h->exists)
 		rc = nr_backup_save(ctx, w->path, h->content, h->len, err);

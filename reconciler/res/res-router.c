@@ -6,7 +6,11 @@
  *   stands in an exported property, the live value is kept when its HMAC
  *   matches the digest stored at the last apply (state/router.json), so an
  *   unchanged secret is no change. Menus RouterOS never exports (/user)
- *   are compared by the digest of their declared lines.
+ *   are diffed from their lines as netrec last applied them (kept in
+ *   router.json with the secret references, never the values), so that a
+ *   declared `/user add` is not added twice, a changed property is `set`,
+ *   a dropped item is removed, and a rotated secret (known from its HMAC,
+ *   during an apply) is set again.
  * diff:    the engine's shortest script from live to desired, with
  *   placeholders shown as "(sensitive value changed)".
  * prepare: (apply only) resolves the secrets, in memory, and computes the
@@ -30,10 +34,14 @@
 #include "routeros/exec.h"
 #include "routeros/export.h"
 #include "routeros/model.h"
+#include "routeros/quote.h"
 #include "secret/ref.h"
 #include "secret/resolve.h"
 
 #define PLACEHOLDER "netrec.secret."
+/* A secret value in the last applied hidden lines that is no longer the
+ * declared one (rotated, or its reference is gone): differs from all. */
+#define STALE "netrec.stale"
 #define IMPORT_OK "Script file loaded and executed successfully"
 
 /* Menus whose items no /export ever shows. */
@@ -46,9 +54,18 @@ struct have {
 	                                 * from live, hidden menus dropped */
 	char **refs; /* placeholder i stands for refs[i] */
 	size_t nrefs, caprefs;
-	char *hidden_digest; /* of the declared hidden lines */
-	bool hidden_changed;
+	/* the hidden menus as last applied (STALE where a secret changed
+	 * since) and as declared, both with placeholders, each loaded from
+	 * its lines into an empty model */
+	struct nr_ros_model hprev, hwant;
+	char *hidden_text; /* the declared hidden lines with {{ refs }} */
+	char *hidden_script; /* hprev -> hwant (placeholders) */
+	size_t hidden_ncmds;
+	char *hidden_problem; /* no script found for the hidden menus */
 	char *problem; /* the declared config does not load */
+	/* apply: a secret could not be resolved; prepare stops with it,
+	 * before any change (and the attempt is journaled as failed) */
+	char *secret_error;
 	char *final; /* prepare: the script with values */
 	struct nr_secrets secrets; /* prepare: resolved values */
 };
@@ -90,7 +107,7 @@ static char *with_placeholders(struct have *h, const char *text)
 		char *name = nr_asprintf("%s:%s", schemes[r.scheme], r.arg);
 		size_t i;
 
-		for (i = 0; i < h->nrefs && strcmp(h->refs[i], name); i++)
+		for (i = 0; i < h->nrefs && strcmp(h->refs[i], name) != 0; i++)
 			;
 		if (i == h->nrefs)
 			*(char **)NR_PUSH(h->refs, h->nrefs, h->caprefs) = name;
@@ -116,7 +133,8 @@ static long placeholder(const char *val)
 	return *end ? -1 : i;
 }
 
-/* state/router.json: {"refs": {REF: HMAC}, "hidden": HMAC}. */
+/* state/router.json: {"refs": {REF: HMAC}, "hidden_applied": the hidden
+ * menus' lines as last applied, with {{ REF }} in place of each value}. */
 static json_t *load_digests(const struct nr_ctx *ctx)
 {
 	char *path = nr_asprintf("%s/router.json", ctx->state_dir);
@@ -245,31 +263,148 @@ static int resolve(struct have *h, struct nr_err *err)
 	return rc;
 }
 
-/* Whether a secret used in a hidden menu changed since the last apply. */
-static bool hidden_secret_changed(
-    const struct have *h, const struct nr_ctx *ctx, json_t *digests)
+/* Placeholders back to the references they stand for: the hidden lines
+ * as router.json keeps them. */
+static char *with_refs(const struct have *h, const char *text)
 {
-	struct nr_buf lines = NR_BUF_INIT;
-	json_t *refs = json_object_get(digests, "refs");
-	bool changed = false;
+	struct nr_buf b = NR_BUF_INIT;
+	const char *p = text, *hit;
 
-	hidden_lines(&lines, &h->declared);
-	for (size_t i = 0; i < h->nrefs && !changed; i++) {
-		char needle[64], d[65];
-		struct nr_err e = NR_ERR_INIT;
-		const char *stored =
-		    json_string_value(json_object_get(refs, h->refs[i]));
+	while ((hit = strstr(p, PLACEHOLDER))) {
+		const char *num = hit + strlen(PLACEHOLDER);
+		char *end;
+		long i = strtol(num, &end, 10);
 
-		snprintf(needle, sizeof(needle), PLACEHOLDER "%zu", i);
-		if (!strstr(lines.s, needle))
-			continue;
-		changed = !stored ||
-		    nr_secret_digest(d, ctx->state_dir, h->secrets.v[i].value,
-			h->secrets.v[i].len, &e) < 0 ||
-		    strcmp(d, stored) != 0;
+		nr_buf_add(&b, p, (size_t)(hit - p));
+		if (end > num && i >= 0 && (size_t)i < h->nrefs)
+			nr_buf_addf(&b, "{{ %s }}", h->refs[i]);
+		else
+			nr_buf_add(&b, hit, (size_t)(end - hit));
+		p = end;
 	}
+	nr_buf_adds(&b, p);
+	return nr_buf_detach(&b);
+}
+
+/* The stored hidden lines with each reference as its placeholder; one no
+ * longer declared (its value unknown here) becomes STALE. */
+static char *stored_placeholders(const struct have *h, const char *text)
+{
+	static const char *const schemes[] = { "op", "pass", "env", "file" };
+	struct nr_buf b = NR_BUF_INIT;
+	struct nr_secret_ref r;
+	char why[256];
+	size_t pos = 0, last = 0;
+
+	while (nr_secret_next(text, &pos, &r, why, sizeof(why)) > 0) {
+		char *name = nr_asprintf("%s:%s", schemes[r.scheme], r.arg);
+		size_t i;
+
+		for (i = 0; i < h->nrefs && strcmp(h->refs[i], name) != 0; i++)
+			;
+		nr_buf_add(&b, text + last, r.off - last);
+		if (i < h->nrefs)
+			nr_buf_addf(&b, PLACEHOLDER "%zu", i);
+		else
+			nr_buf_adds(&b, STALE);
+		last = r.off + r.len;
+		free(name);
+	}
+	nr_buf_adds(&b, text + last);
+	return nr_buf_detach(&b);
+}
+
+/* Whether a value holds a secret whose HMAC is not the one stored at the
+ * last apply. Only during an apply, which resolved the secrets. */
+static bool holds_stale(const char *val, const struct have *h,
+    const struct nr_ctx *ctx, json_t *refs)
+{
+	const char *q = val, *hit;
+
+	while (q && (hit = strstr(q, PLACEHOLDER))) {
+		struct nr_err e = NR_ERR_INIT;
+		char *end, d[65];
+		long idx = strtol(hit + strlen(PLACEHOLDER), &end, 10);
+		const char *stored;
+
+		q = end;
+		if (idx < 0 || (size_t)idx >= h->nrefs)
+			continue;
+		stored = json_string_value(json_object_get(refs, h->refs[idx]));
+		if (!stored ||
+		    nr_secret_digest(d, ctx->state_dir, h->secrets.v[idx].value,
+			h->secrets.v[idx].len, &e) < 0 ||
+		    strcmp(d, stored) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* During an apply, marks STALE each value of the last applied hidden
+ * lines whose secret changed since: the diff then sets it again. A plan
+ * knows no values and keeps them. */
+static void mark_stale(struct nr_ros_model *m, const struct have *h,
+    const struct nr_ctx *ctx, json_t *digests)
+{
+	json_t *refs = json_object_get(digests, "refs");
+
+	if (!h->nrefs || h->secrets.n < h->nrefs)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		struct nr_ros_menu *mn = m->menus[i];
+
+		for (size_t k = 0; k < mn->n; k++) {
+			struct nr_ros_props *props = &mn->v[k]->props;
+
+			for (size_t p = 0; p < props->n; p++) {
+				if (!holds_stale(props->v[p].val, h, ctx, refs))
+					continue;
+				free(props->v[p].val);
+				props->v[p].val = nr_strdup(STALE);
+			}
+		}
+	}
+}
+
+/* The hidden menus: the script from the lines netrec last applied
+ * (router.json) to the declared ones. */
+static void observe_hidden(
+    struct have *h, const struct nr_ctx *ctx, json_t *digests)
+{
+	struct nr_buf lines = NR_BUF_INIT, script = NR_BUF_INIT;
+	struct nr_diags diags;
+	struct nr_err e = NR_ERR_INIT;
+	const char *stored =
+	    json_string_value(json_object_get(digests, "hidden_applied"));
+	char *prev = stored_placeholders(h, stored ? stored : "");
+
+	nr_ros_model_init(&h->hprev);
+	nr_ros_model_init(&h->hwant);
+	nr_diags_init(&diags);
+	hidden_lines(&lines, &h->declared);
+	h->hidden_text = with_refs(h, lines.s);
+	if (nr_ros_load(&h->hwant, lines.s, lines.len, 0, &diags) < 0)
+		h->hidden_problem = nr_asprintf(
+		    "the declared /user lines do not load: line %d: %s",
+		    diags.n ? diags.v[0].loc.line : 0,
+		    diags.n ? diags.v[0].msg : "?");
+	nr_diags_release(&diags);
+	nr_diags_init(&diags);
+	/* a damaged record: everything declared is applied again */
+	if (nr_ros_load(&h->hprev, prev, strlen(prev), 0, &diags) < 0) {
+		nr_ros_model_release(&h->hprev);
+		nr_ros_model_init(&h->hprev);
+	}
+	mark_stale(&h->hprev, h, ctx, digests);
+	if (!h->hidden_problem &&
+	    nr_ros_diff(&script, &h->hidden_ncmds, &h->hprev, &h->hwant, &e) <
+		0)
+		h->hidden_problem =
+		    nr_asprintf("no safe script found for /user: %s", e.msg);
+	h->hidden_script = nr_buf_detach(&script);
+	nr_diags_release(&diags);
 	nr_buf_release(&lines);
-	return changed;
+	free(prev);
 }
 
 static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
@@ -279,12 +414,10 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 	struct have *h = nr_calloc(1, sizeof(*h));
 	struct nr_ssh_opts so;
 	struct nr_ssh *ssh = NULL;
-	struct nr_buf text = NR_BUF_INIT, lines = NR_BUF_INIT;
+	struct nr_buf text = NR_BUF_INIT;
 	struct nr_diags diags;
-	const char *stored_hidden;
 	char *declared;
 	json_t *digests;
-	char d[65];
 
 	nr_ros_model_init(&h->live);
 	nr_ros_model_init(&h->declared);
@@ -317,33 +450,27 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 		    g ? g->loc.line : 0, g ? g->msg : "does not load");
 	}
 	free(declared);
-	/* an apply resolves the secrets now: a missing one stops it here,
-	 * before any change */
-	if (ctx->secrets && resolve(h, err) < 0)
-		goto fail;
+	/* an apply resolves the secrets now; a missing one stops it in
+	 * prepare, before any change, on the record. Meanwhile the diff goes
+	 * on as a plan's does (without values). */
+	if (ctx->secrets) {
+		struct nr_err se = NR_ERR_INIT;
+
+		if (resolve(h, &se) < 0)
+			h->secret_error = nr_strdup(se.msg);
+	}
 	nr_ros_model_copy(&h->want, &h->declared);
 	digests = load_digests(ctx);
 	match_secrets(h, ctx, digests);
-	hidden_lines(&lines, &h->declared);
-	if (nr_secret_digest(d, ctx->state_dir, lines.s, lines.len, err) < 0) {
-		json_decref(digests);
-		goto fail;
-	}
-	h->hidden_digest = nr_strdup(d);
-	stored_hidden = json_string_value(json_object_get(digests, "hidden"));
-	h->hidden_changed = lines.len &&
-	    ((!stored_hidden || strcmp(d, stored_hidden) != 0) ||
-		(ctx->secrets && hidden_secret_changed(h, ctx, digests)));
+	observe_hidden(h, ctx, digests);
 	json_decref(digests);
 	drop_hidden(&h->want);
 	drop_hidden(&h->live);
-	nr_buf_release(&lines);
 	nr_buf_release(&text);
 	nr_diags_release(&diags);
 	*out = h;
 	return 0;
 fail:
-	nr_buf_release(&lines);
 	nr_buf_release(&text);
 	nr_diags_release(&diags);
 	nr_ros_model_release(&h->live);
@@ -406,9 +533,9 @@ static void diff(struct nr_plan *plan, const struct nr_resource *r)
 	size_t ncmds = 0;
 	char *shown;
 
-	if (h->problem) {
-		nr_plan_note(
-		    plan, NR_NOTE_REFUSE, r->address, "%s", h->problem);
+	if (h->problem || h->hidden_problem) {
+		nr_plan_note(plan, NR_NOTE_REFUSE, r->address, "%s",
+		    h->problem ? h->problem : h->hidden_problem);
 		return;
 	}
 	if (!keeps_access(&h->declared, rt->host.s))
@@ -422,14 +549,16 @@ static void diff(struct nr_plan *plan, const struct nr_resource *r)
 		nr_buf_release(&script);
 		return;
 	}
-	if (h->hidden_changed) {
-		size_t before = script.len;
-
-		hidden_lines(&script, &h->declared);
-		for (size_t i = before; i < script.len; i++)
-			ncmds += script.s[i] == '\n';
-	}
-	if (ncmds) {
+	/* the hidden menus' commands after the rest */
+	nr_buf_adds(&script, h->hidden_script);
+	ncmds += h->hidden_ncmds;
+	if (!ncmds && h->secret_error) {
+		/* nothing to change that a plan can see, but a rotated secret
+		 * cannot be ruled out: the apply must not claim convergence */
+		nr_plan_add(plan, r, NR_ACT_UPDATE, NR_DIS_NONE, NULL,
+		    "a secret cannot be resolved, so a rotated one cannot be "
+		    "checked");
+	} else if (ncmds) {
 		shown = masked(script.s);
 		nr_plan_add(plan, r,
 		    rt->mode.num == NR_MODE_RESET ? NR_ACT_RESTART
@@ -497,6 +626,8 @@ static int prepare(
 	size_t ncmds = 0;
 	int rc;
 
+	if (h->secret_error)
+		return nr_err_set(err, NR_ENOTFOUND, "%s", h->secret_error);
 	if (h->secrets.n < h->nrefs)
 		return nr_err_set(err, NR_EINVAL,
 		    "%s: the secrets were not "
@@ -514,44 +645,113 @@ static int prepare(
 		nr_ros_model_release(&final);
 		return 0;
 	}
-	if (h->hidden_changed)
-		hidden_lines(&script, &final);
 	drop_hidden(&final);
-	{
-		struct nr_buf d = NR_BUF_INIT;
+	rc = nr_ros_diff(&script, &ncmds, &h->live, &final, err);
+	if (rc == 0) {
+		/* the hidden menus' commands after the rest, from the lines
+		 * last applied, with the values */
+		struct nr_ros_model hp, hw;
 
-		rc = nr_ros_diff(&d, &ncmds, &h->live, &final, err);
-		/* the diff first, the hidden menus' lines after it */
-		nr_buf_add(&d, script.s, script.len);
-		explicit_bzero(script.s, script.len);
-		nr_buf_release(&script);
-		h->final = nr_buf_detach(&d);
+		nr_ros_model_copy(&hp, &h->hprev);
+		nr_ros_model_copy(&hw, &h->hwant);
+		fill_model(&hp, h);
+		fill_model(&hw, h);
+		rc = nr_ros_diff(&script, NULL, &hp, &hw, err);
+		nr_ros_model_release(&hp);
+		nr_ros_model_release(&hw);
 	}
+	h->final = nr_buf_detach(&script);
 	nr_ros_model_release(&final);
 	return rc;
 }
 
-/* The router's error line from /import's output, with any secret value
- * blanked (verbose output echoes the commands). */
-static char *import_error(const char *out, const struct nr_secrets *s)
+/* `text` with every secret value replaced by "(sensitive)": as it is,
+ * and as RouterOS writes it inside a quoted string (escaped). */
+static char *mask_values(const char *text, const struct nr_secrets *s)
+{
+	char *cur = nr_strdup(text);
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct nr_buf q = NR_BUF_INIT;
+		const char *form[2];
+		size_t flen[2];
+
+		if (!s->v[i].len)
+			continue;
+		nr_ros_quote(&q, s->v[i].value, NR_ROS_QUOTE_ALWAYS);
+		form[0] = s->v[i].value;
+		flen[0] = strlen(s->v[i].value);
+		form[1] = q.s + 1; /* inside the quotes */
+		flen[1] = q.len >= 2 ? q.len - 2 : 0;
+		for (int f = 0; f < 2; f++) {
+			struct nr_buf b = NR_BUF_INIT;
+			const char *p = cur, *hit;
+
+			if (!flen[f])
+				continue;
+			while ((hit = memmem(p, strlen(p), form[f], flen[f]))) {
+				nr_buf_add(&b, p, (size_t)(hit - p));
+				nr_buf_adds(&b, "(sensitive)");
+				p = hit + flen[f];
+			}
+			nr_buf_adds(&b, p);
+			explicit_bzero(cur, strlen(cur));
+			free(cur);
+			cur = nr_buf_detach(&b);
+		}
+		explicit_bzero(q.s, q.len);
+		nr_buf_release(&q);
+	}
+	return cur;
+}
+
+/* The router's error line from /import's output and the command of the
+ * uploaded script it names ("...; line N)"), every secret value masked
+ * (a router may echo values). */
+static char *import_error(const char *out, const struct have *h)
 {
 	const char *line = strstr(out, "Script Error");
-	size_t n;
-	char *msg;
+	const char *at;
+	struct nr_buf b = NR_BUF_INIT;
+	char *raw, *msg;
+	long lineno = 0;
 
 	if (!line)
 		line = strstr(out, "failure");
 	if (!line)
 		line = out;
-	n = strcspn(line, "\n");
-	msg = nr_strndup(line, n > 400 ? 400 : n);
-	for (size_t i = 0; i < s->n; i++) {
-		char *hit;
+	raw = nr_strndup(line, strcspn(line, "\n"));
+	if ((at = strstr(raw, "; line ")))
+		lineno = strtol(at + 7, NULL, 10);
+	msg = mask_values(raw, &h->secrets);
+	explicit_bzero(raw, strlen(raw));
+	free(raw);
+	nr_buf_addf(&b, "%.400s", msg);
+	free(msg);
+	if (lineno > 0 && h->final) {
+		const char *p = h->final;
+		char *cmd, *shown;
 
-		while (s->v[i].len && (hit = strstr(msg, s->v[i].value)))
-			memset(hit, '*', s->v[i].len);
+		for (long i = 1; i < lineno && p; i++)
+			if ((p = strchr(p, '\n')))
+				p++;
+		if (p && *p) {
+			cmd = nr_strndup(p, strcspn(p, "\n"));
+			shown = mask_values(cmd, &h->secrets);
+			explicit_bzero(cmd, strlen(cmd));
+			free(cmd);
+			nr_buf_addf(&b, "; line %ld of the script was: %.300s",
+			    lineno, shown);
+			free(shown);
+		}
+		/* RouterOS stops at the failing line and keeps the rest */
+		if (lineno > 1)
+			nr_buf_addf(&b,
+			    " (the %ld command%s before it ran and stay; "
+			    "'netrec plan' shows what remains)",
+			    lineno - 1, lineno == 2 ? "" : "s");
 	}
-	return msg;
+	return nr_buf_detach(&b);
 }
 
 static int store_digests(
@@ -573,10 +773,73 @@ static int store_digests(
 		if (rc == 0)
 			json_object_set_new(refs, h->refs[i], json_string(d));
 	}
-	json_object_set_new(j, "hidden", json_string(h->hidden_digest));
+	/* the hidden lines as applied, with the references (no values) */
+	json_object_del(j, "hidden");
+	json_object_set_new(j, "hidden_applied", json_string(h->hidden_text));
 	if (rc == 0)
 		rc = save_digests(ctx, j, err);
 	json_decref(j);
+	return rc;
+}
+
+/* Whether a file store name is one of netrec's uploads:
+ * netrec-<pid>.rsc or netrec-reset-<pid>.rsc. */
+static bool is_upload(const char *name, size_t n)
+{
+	size_t i = 7;
+
+	if (n < 12 || strncmp(name, "netrec-", 7) != 0 ||
+	    memcmp(name + n - 4, ".rsc", 4) != 0)
+		return false;
+	if (n - 4 > 13 && strncmp(name + 7, "reset-", 6) == 0)
+		i = 13;
+	for (; i < n - 4; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return false;
+	return i > 7;
+}
+
+/* Removes netrec's uploads from the router's file store (they hold
+ * secret values): this attempt's `name`, and any an earlier attempt left
+ * behind when its connection dropped. Returns -1 when the connection
+ * failed before `name` could be removed. */
+static int remove_uploads(struct nr_ssh *ssh, const char *name)
+{
+	struct nr_buf list = NR_BUF_INIT;
+	struct nr_err e = NR_ERR_INIT;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*(char **)NR_PUSH(names, n, cap) = nr_strdup(name);
+	if (nr_ssh_exec(ssh, "/file print terse", &list, &e) == 0) {
+		for (const char *p = list.s; (p = strstr(p, " name="));) {
+			size_t len;
+
+			p += 6;
+			len = strcspn(p, " \n");
+			if (is_upload(p, len) &&
+			    (len != strlen(name) || strncmp(p, name, len) != 0))
+				*(char **)NR_PUSH(names, n, cap) =
+				    nr_strndup(p, len);
+			p += len;
+		}
+	}
+	nr_buf_release(&list);
+	for (size_t i = 0; i < n; i++) {
+		struct nr_buf cmd = NR_BUF_INIT, out = NR_BUF_INIT;
+		struct nr_err e2 = NR_ERR_INIT;
+
+		nr_buf_adds(&cmd, "/file remove [ find where name=");
+		nr_ros_quote(&cmd, names[i], NR_ROS_QUOTE_ALWAYS);
+		nr_buf_adds(&cmd, " ]");
+		if (nr_ssh_exec(ssh, cmd.s, &out, &e2) < 0 && i == 0)
+			rc = -1;
+		nr_buf_release(&cmd);
+		nr_buf_release(&out);
+		free(names[i]);
+	}
+	free(names);
 	return rc;
 }
 
@@ -648,6 +911,16 @@ static int apply_reset(
 	nr_buf_release(&out);
 	if (rc == 0)
 		rc = wait_back(rt, ctx, err);
+	if (rc == 0) {
+		/* the script holds secret values: not left in the file store
+		 * (best effort; an incremental apply removes it too) */
+		struct nr_err e = NR_ERR_INIT;
+
+		ssh = NULL;
+		if (nr_ssh_open(&ssh, &so, &e) == 0)
+			remove_uploads(ssh, name);
+		nr_ssh_close(ssh);
+	}
 	if (rc == 0)
 		rc = store_digests(h, ctx, err);
 	free(name);
@@ -681,7 +954,7 @@ static int apply(
 	if (rc == 0)
 		rc = nr_ssh_exec(ssh, cmd, &out, err);
 	if (rc == 0 && !strstr(out.s, IMPORT_OK)) {
-		char *msg = import_error(out.s, &h->secrets);
+		char *msg = import_error(out.s, h);
 
 		rc = nr_err_set(err, NR_EEXTERNAL,
 		    "the router refused the "
@@ -689,15 +962,15 @@ static int apply(
 		    msg);
 		free(msg);
 	}
-	if (ssh) {
-		struct nr_buf rm = NR_BUF_INIT;
-		char *rmcmd =
-		    nr_asprintf("/file remove [ find name=\"%s\" ]", name);
+	if (ssh && remove_uploads(ssh, name) < 0) {
+		/* the connection dropped: the upload holds secret values, so
+		 * once more on a new one (else the next apply removes it) */
 		struct nr_err e = NR_ERR_INIT;
 
-		nr_ssh_exec(ssh, rmcmd, &rm, &e);
-		nr_buf_release(&rm);
-		free(rmcmd);
+		nr_ssh_close(ssh);
+		ssh = NULL;
+		if (nr_ssh_open(&ssh, &so, &e) == 0)
+			remove_uploads(ssh, name);
 	}
 	nr_ssh_close(ssh);
 	explicit_bzero(out.s, out.len);
@@ -724,10 +997,10 @@ static json_t *live_json(const struct nr_resource *r)
 
 		EVP_Digest(b.s, b.len, md, &n, EVP_sha256(), NULL);
 		for (unsigned i = 0; i < n; i++)
-			snprintf(d + 2 * i, 3, "%02x", md[i]);
+			snprintf(d + 2 * (size_t)i, 3, "%02x", md[i]);
 	}
 	j = json_pack("{s:s, s:b}", "export_sha256", d, "hidden_changed",
-	    h->hidden_changed);
+	    h->hidden_ncmds > 0);
 	explicit_bzero(b.s, b.len);
 	nr_buf_release(&b);
 	return j;
@@ -743,8 +1016,13 @@ static void free_have(void *p)
 	for (size_t i = 0; i < h->nrefs; i++)
 		free(h->refs[i]);
 	free(h->refs);
-	free(h->hidden_digest);
+	nr_ros_model_release(&h->hprev);
+	nr_ros_model_release(&h->hwant);
+	free(h->hidden_text);
+	free(h->hidden_script);
+	free(h->hidden_problem);
 	free(h->problem);
+	free(h->secret_error);
 	nr_secret_free_text(h->final);
 	nr_secrets_wipe(&h->secrets);
 	free(h);

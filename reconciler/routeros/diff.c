@@ -150,9 +150,10 @@ static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
 				conds_add(
 				    &c, it->props.v[i].key, it->props.v[i].val);
 	}
-	/* a unique key given whole selects only its item */
-	for (size_t i = 0; i < mn->n && !(keys && nr_ros_menu_unique_keys(mn));
-	     i++) {
+	/* a whole unique key (indexed: kstr set) selects only its item */
+	bool by_key = keys && nr_ros_menu_unique_keys(mn) && it->kstr;
+
+	for (size_t i = 0; i < mn->n && !by_key; i++) {
 		const struct nr_ros_item *o = mn->v[i];
 		const char *k;
 
@@ -223,14 +224,17 @@ static void set_item(struct dx *d, struct nr_ros_menu *sm,
 			if (!val)
 				unset[nunset++] = key;
 		} else if (c > 0 || h->v[i].val == NULL ||
-		    w->v[k].val == NULL ||
+		    w->v[k].val == NULL || h->v[i].flag != w->v[k].flag ||
 		    strcmp(h->v[i].val, w->v[k].val) != 0) {
 			val = w->v[k].val;
 			change = true;
 			if (!val)
 				unset[nunset++] = key;
 		}
-		if (change && val) {
+		if (change && val && c >= 0 && w->v[k].flag) {
+			nr_buf_addf(&line, " %s", key);
+			any = true;
+		} else if (change && val) {
 			nr_buf_addf(&line, " %s=", key);
 			nr_ros_quote(&line, val, 0);
 			any = true;
@@ -285,6 +289,10 @@ static struct nr_ros_item *add_item(struct dx *d, struct nr_ros_menu *sm,
 		if (!want->props.v[i].val) {
 			/* unset, where that differs from the default */
 			nr_buf_addf(&line, " !%s", want->props.v[i].key);
+			continue;
+		}
+		if (want->props.v[i].flag) {
+			nr_buf_addf(&line, " %s", want->props.v[i].key);
 			continue;
 		}
 		nr_buf_addf(&line, " %s=", want->props.v[i].key);

@@ -344,7 +344,8 @@ static bool key_lookup(const struct nr_ros_menu *mn,
 			if (!conds[i].neg && conds[i].val &&
 			    strcmp(conds[i].key, mn->keys[k]) == 0)
 				c = &conds[i];
-		if (!c) {
+		if (!c || !*c->val) {
+			/* an empty part is not indexed: scan */
 			nr_buf_release(&b);
 			return false;
 		}
@@ -453,7 +454,8 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 	tmp = *it;
 	tmp.props = *props;
 	nr_ros_item_keystr(&want, mn, &tmp);
-	o = nr_ros_menu_by_key(mn, want.s);
+	o = nr_ros_key_incomplete(want.s) ? NULL
+					  : nr_ros_menu_by_key(mn, want.s);
 	if (o && o != it) {
 		if (strncmp(mn->path, "/interface ", 11) == 0 &&
 		    mn->nkeys == 1 && strcmp(mn->keys[0], "name") == 0) {
@@ -552,7 +554,10 @@ static int apply_args(struct xc *x, struct nr_ros_item *it,
 			continue;
 		if (a->sel)
 			return fail(x, "expected end of command");
-		nr_ros_props_assign(props, x->mn, it, a->key, a->val);
+		if (a->flag)
+			nr_ros_props_put_flag(props, a->key);
+		else
+			nr_ros_props_assign(props, x->mn, it, a->key, a->val);
 	}
 	derived(x, it, props);
 	return 0;
@@ -597,6 +602,8 @@ static int do_add(struct xc *x)
 	if (mn->def->kind == NR_ROS_SINGLETON ||
 	    (mn->def->flags & NR_ROS_M_NOADD))
 		return fail(x, "bad command name add");
+	if (x->c->sel.kind != NR_ROS_SEL_NONE)
+		return fail(x, "expected end of command");
 	memset(&tmp, 0, sizeof(tmp));
 	if (pb) {
 		struct items t = { 0 };

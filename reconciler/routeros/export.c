@@ -245,9 +245,10 @@ static size_t dot_prefix(const char *key)
 	return d && d != key ? (size_t)(d - key) + 1 : 0;
 }
 
-static void add_prop(struct nr_buf *out, const char *key, const char *val,
+static void add_prop(struct nr_buf *out, const struct nr_ros_prop *p,
     const char **prev, unsigned flags)
 {
+	const char *key = p->key, *val = p->val;
 	size_t pre = dot_prefix(key);
 	const char *shown = key;
 
@@ -256,8 +257,9 @@ static void add_prop(struct nr_buf *out, const char *key, const char *val,
 		shown = key + pre - 1;
 	*prev = key;
 	nr_buf_addch(out, ' ');
-	if (!val) {
-		nr_buf_addch(out, '!');
+	if (!val || p->flag) {
+		if (!val)
+			nr_buf_addch(out, '!');
 		nr_buf_adds(out, shown);
 		return;
 	}
@@ -305,7 +307,11 @@ static void verbose_props(struct nr_buf *out, const struct nr_ros_menu *mn,
 	for (size_t i = 0; i < it->base.n; i++)
 		nr_ros_props_put(&all, it->base.v[i].key, it->base.v[i].val);
 	for (size_t i = 0; i < it->props.n; i++)
-		nr_ros_props_put(&all, it->props.v[i].key, it->props.v[i].val);
+		if (it->props.v[i].flag)
+			nr_ros_props_put_flag(&all, it->props.v[i].key);
+		else
+			nr_ros_props_put(
+			    &all, it->props.v[i].key, it->props.v[i].val);
 	for (size_t i = 0; i < all.n; i++) {
 		const char *k = all.v[i].key;
 
@@ -320,7 +326,7 @@ static void verbose_props(struct nr_buf *out, const struct nr_ros_menu *mn,
 			    strcmp(k, "disabled") == 0)) ||
 		    (!(flags & NR_ROS_EXPORT_SENSITIVE) && nr_ros_sensitive(k)))
 			continue;
-		add_prop(out, k, all.v[i].val, &prev, flags);
+		add_prop(out, &all.v[i], &prev, flags);
 	}
 	nr_ros_props_release(&all);
 }
@@ -332,6 +338,7 @@ void nr_ros_item_line(struct nr_buf *out, const struct nr_ros_menu *mn,
 	char net[32];
 	bool have_net = derived_network(mn, it, net);
 	const char *prev = NULL;
+	struct nr_ros_prop netp = { (char *)"network", net, false };
 
 	if (!it->builtin) {
 		nr_buf_adds(out, "add");
@@ -351,13 +358,13 @@ void nr_ros_item_line(struct nr_buf *out, const struct nr_ros_menu *mn,
 		    nr_ros_sensitive(p->v[i].key))
 			continue;
 		if (have_net && strcmp(p->v[i].key, "network") > 0) {
-			add_prop(out, "network", net, &prev, flags);
+			add_prop(out, &netp, &prev, flags);
 			have_net = false;
 		}
-		add_prop(out, p->v[i].key, p->v[i].val, &prev, flags);
+		add_prop(out, &p->v[i], &prev, flags);
 	}
 	if (have_net)
-		add_prop(out, "network", net, &prev, flags);
+		add_prop(out, &netp, &prev, flags);
 }
 
 /* ---- whole exports ---- */

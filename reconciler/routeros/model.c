@@ -52,6 +52,7 @@ void nr_ros_props_put(
 	if (found) {
 		free(props->v[i].val);
 		props->v[i].val = val ? nr_strdup(val) : NULL;
+		props->v[i].flag = false;
 		return;
 	}
 	NR_PUSH(props->v, props->n, props->cap);
@@ -59,6 +60,15 @@ void nr_ros_props_put(
 	    (props->n - i - 1) * sizeof(*props->v));
 	props->v[i].key = nr_strdup(key);
 	props->v[i].val = val ? nr_strdup(val) : NULL;
+	props->v[i].flag = false;
+}
+
+void nr_ros_props_put_flag(struct nr_ros_props *props, const char *key)
+{
+	bool found;
+
+	nr_ros_props_put(props, key, "yes");
+	props->v[props_lower(props, key, &found)].flag = true;
 }
 
 void nr_ros_props_del(struct nr_ros_props *props, const char *key)
@@ -95,6 +105,7 @@ void nr_ros_props_copy(struct nr_ros_props *dst, const struct nr_ros_props *src)
 	for (size_t i = 0; i < src->n; i++) {
 		dst->v[i].key = nr_strdup(src->v[i].key);
 		dst->v[i].val = src->v[i].val ? nr_strdup(src->v[i].val) : NULL;
+		dst->v[i].flag = src->v[i].flag;
 	}
 }
 
@@ -112,7 +123,8 @@ bool nr_ros_props_equal(
 		return false;
 	for (size_t i = 0; i < a->n; i++)
 		if (strcmp(a->v[i].key, b->v[i].key) != 0 ||
-		    !str_eq(a->v[i].val, b->v[i].val))
+		    !str_eq(a->v[i].val, b->v[i].val) ||
+		    a->v[i].flag != b->v[i].flag)
 			return false;
 	return true;
 }
@@ -122,8 +134,9 @@ void nr_ros_props_format(struct nr_buf *out, const struct nr_ros_props *p)
 	for (size_t i = 0; i < p->n; i++) {
 		if (i)
 			nr_buf_addch(out, ' ');
-		if (!p->v[i].val) {
-			nr_buf_addch(out, '!');
+		if (!p->v[i].val || p->v[i].flag) {
+			if (!p->v[i].val)
+				nr_buf_addch(out, '!');
 			nr_buf_adds(out, p->v[i].key);
 			continue;
 		}
@@ -383,6 +396,14 @@ static void kdel(struct nr_ros_menu *mn, struct nr_ros_item *it)
 	}
 }
 
+bool nr_ros_key_incomplete(const char *kstr)
+{
+	size_t n = strlen(kstr);
+
+	return !n || kstr[0] == '\x1f' || kstr[n - 1] == '\x1f' ||
+	    strstr(kstr, "\x1f\x1f") != NULL;
+}
+
 void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it)
 {
 	struct nr_buf b = NR_BUF_INIT;
@@ -391,7 +412,12 @@ void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it)
 		return;
 	kdel(mn, it);
 	free(it->kstr);
+	it->kstr = NULL;
 	nr_ros_item_keystr(&b, mn, it);
+	if (nr_ros_key_incomplete(b.s)) {
+		nr_buf_release(&b);
+		return;
+	}
 	it->kstr = nr_buf_detach(&b);
 	kput(mn, it);
 }

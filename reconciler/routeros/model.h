@@ -19,6 +19,7 @@
 struct nr_ros_prop {
 	char *key;
 	char *val; /* NULL: explicitly unset (verbose `!key`) */
+	bool flag; /* a flag written as a bare word (`blackhole`); val "yes" */
 };
 
 struct nr_ros_props {
@@ -102,6 +103,8 @@ const struct nr_ros_prop *nr_ros_props_find(
     const struct nr_ros_props *props, const char *key);
 void nr_ros_props_put(
     struct nr_ros_props *props, const char *key, const char *val);
+/* Sets the flag `key` (written bare, read as "yes"). */
+void nr_ros_props_put_flag(struct nr_ros_props *props, const char *key);
 void nr_ros_props_copy(
     struct nr_ros_props *dst, const struct nr_ros_props *src);
 void nr_ros_props_release(struct nr_ros_props *props);
@@ -119,6 +122,10 @@ void nr_ros_item_keystr(struct nr_buf *out, const struct nr_ros_menu *mn,
     const struct nr_ros_item *it);
 /* Does `mn` hold its natural keys unique (and index them)? */
 bool nr_ros_menu_unique_keys(const struct nr_ros_menu *mn);
+/* Is a part of the key string `kstr` empty? Such an item (a built-in
+ * met by number, say) has no known key: it is neither indexed nor
+ * checked for collisions. */
+bool nr_ros_key_incomplete(const char *kstr);
 /* Re-indexes `it` after its properties changed (call after every
  * change); nr_ros_menu_remove_at drops it from the index. */
 void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it);

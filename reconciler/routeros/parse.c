@@ -575,6 +575,18 @@ static struct nr_ros_arg *push_arg(
 	return a;
 }
 
+/* A word that can be a flag property: a lower-case name. */
+static bool is_flag_word(const char *w)
+{
+	if (!(*w >= 'a' && *w <= 'z'))
+		return false;
+	for (; *w; w++)
+		if (!((*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9') ||
+			*w == '-'))
+			return false;
+	return true;
+}
+
 /* The arguments after the command word, up to the end of the command. */
 static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 {
@@ -662,7 +674,17 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 				lx_error(lx, lx->p, "expected end of command");
 				return false;
 			}
-			if (c->sel.kind == NR_ROS_SEL_NONE) {
+			if (!(fl & V_QUOTED) && is_flag_word(v) &&
+			    (c->verb == NR_ROS_ADD ||
+				(c->verb == NR_ROS_SET &&
+				    c->sel.kind != NR_ROS_SEL_NONE))) {
+				/* `add blackhole gateway=x`: a flag */
+				struct nr_ros_arg *a =
+				    push_arg(c, v, prev, loc_at(lx, vat));
+
+				a->flag = true;
+				prev = a->key;
+			} else if (c->sel.kind == NR_ROS_SEL_NONE) {
 				c->sel.loc = loc_at(lx, vat);
 				add_refs(&c->sel, v, !(fl & V_QUOTED));
 				free(v);
@@ -673,7 +695,7 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 	}
 }
 
-/* `numbers=` is the selector in its long form. */
+/* `numbers=` is the selector in its long form (not for `add`). */
 static void numbers_arg(struct nr_ros_cmd *c)
 {
 	for (size_t i = 0; i < c->nargs; i++) {
@@ -860,7 +882,8 @@ static void parse_statement(
 		keep = false;
 	}
 	if (keep) {
-		numbers_arg(&c);
+		if (c.verb != NR_ROS_ADD)
+			numbers_arg(&c);
 		c.unsupported = lx->unsupported;
 		if (c.verb == NR_ROS_OTHER && !c.unsupported)
 			c.unsupported = "command";

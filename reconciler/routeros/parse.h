@@ -55,6 +55,7 @@ struct nr_ros_arg {
 	char *key; /* full key: ".role" after "local.address" is "local.role" */
 	char *val; /* decoded bytes; NULL for a verbose `!key` marker or sel */
 	struct nr_ros_sel *sel; /* a value given as [ find ... ] or NULL */
+	bool flag; /* a bare word after add/set: a flag (`blackhole`) */
 	struct nr_loc loc;
 };
 

@@ -533,6 +533,8 @@ static void gen_item(struct gconf *c, uint64_t *s, bool rules)
 		}
 		if (rnd(s, 2))
 			put_own(g, "comment", hostile(s));
+		if (!rnd(s, 4))
+			nr_buf_adds(&g->args, " blackhole");
 		break;
 	case 12:
 		g = gnew(c, P_ALIST, "add");

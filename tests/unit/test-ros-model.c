@@ -103,6 +103,11 @@ static void test_singletons_and_defaults(void **state)
 	    "/ip address add address=10.0.0.1 interface=lo network=10.0.0.1\n"
 	    "/ip address add address=192.168.1.1/24 interface=br "
 	    "network=192.168.1.0\n");
+	/* flags are kept and written bare */
+	expect("/ip route add dst-address=10.9.0.0/16 blackhole\n"
+	       "/routing table add name=t fib\n",
+	    "/routing table add fib name=t\n"
+	    "/ip route add blackhole dst-address=10.9.0.0/16\n");
 	/* NTP servers given with set= live in the v7 submenu */
 	expect("/system ntp client set enabled=yes servers=a.pool,b.pool\n",
 	    "/system ntp client set enabled=yes\n"

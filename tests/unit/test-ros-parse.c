@@ -243,6 +243,19 @@ static void test_args(void **state)
 	c = &p.s.v[3];
 	assert_string_equal(arg(c, "local.role"), "ebgp");
 	assert_string_equal(arg(c, "remote.as"), "65000");
+	/* bare words after add, and after set's selector, are flags */
+	{
+		struct parsed f;
+
+		parse(&f,
+		    "/ip route add blackhole dst-address=10.0.0.0/8\n"
+		    "/routing ospf area set [ find ] no-summaries\n");
+		assert_int_equal(f.rc, 0);
+		assert_true(nr_ros_cmd_arg(&f.s.v[0], "blackhole")->flag);
+		assert_int_equal(f.s.v[0].sel.kind, NR_ROS_SEL_NONE);
+		assert_true(nr_ros_cmd_arg(&f.s.v[1], "no-summaries")->flag);
+		done(&f);
+	}
 	/* an inline `/path cmd` does not change the current menu */
 	assert_string_equal(p.s.v[4].path, "/");
 	assert_string_equal(arg(&p.s.v[4], "comment"), "");
