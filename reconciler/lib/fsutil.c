@@ -271,12 +271,15 @@ void nr_file_clean_temps(const char *path)
 		return;
 	if (blen > NAME_MAX - 1 - slen)
 		blen = NAME_MAX - 1 - slen;
-	dir = !slash ? nr_strdup(".")
-		     : slash == path ? nr_strdup("/")
-				     : nr_strndup(path, (size_t)(slash - path));
+	if (!slash)
+		dir = nr_strdup(".");
+	else if (slash == path)
+		dir = nr_strdup("/");
+	else
+		dir = nr_strndup(path, (size_t)(slash - path));
 	/* ".NAME.netrec-", then the six characters mkostemp chose */
-	prefix = nr_asprintf(".%.*s%.*s", (int)blen, base, (int)(slen - 6),
-	    TMP_SUFFIX);
+	prefix = nr_asprintf(
+	    ".%.*s%.*s", (int)blen, base, (int)(slen - 6), TMP_SUFFIX);
 	d = opendir(dir);
 	while (d && (e = readdir(d))) {
 		size_t plen = strlen(prefix);

@@ -402,6 +402,48 @@ static void test_replace_disk_full(void **state)
 	free(want);
 }
 
+/* The temporary files a kill between write and rename leaves beside a
+ * target go, and nothing else: not the target, not another file's
+ * temporary, not a name that only looks alike. */
+static void test_clean_temps(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const stay[] = { "motd", ".motd", ".motd.netrec-",
+		".motd.netrec-abc", ".motd.netrec-abcdefg",
+		".other.netrec-AbC123", "motd.netrec-AbC123" };
+	char *path = nr_asprintf("%s/motd", f->dir);
+	char *p;
+
+	for (size_t i = 0; i < sizeof(stay) / sizeof(*stay); i++) {
+		p = nr_asprintf("%s/%s", f->dir, stay[i]);
+		nr_test_write(p, "x");
+		free(p);
+	}
+	p = nr_asprintf("%s/.motd.netrec-AbC123", f->dir);
+	nr_test_write(p, "half");
+	free(p);
+	p = nr_asprintf("%s/.motd.netrec-zz9_ZZ", f->dir);
+	nr_test_write(p, "half");
+	free(p);
+	nr_file_clean_temps(path);
+	for (size_t i = 0; i < sizeof(stay) / sizeof(*stay); i++) {
+		p = nr_asprintf("%s/%s", f->dir, stay[i]);
+		assert_int_equal(access(p, F_OK), 0);
+		free(p);
+	}
+	p = nr_asprintf("%s/.motd.netrec-AbC123", f->dir);
+	assert_int_not_equal(access(p, F_OK), 0);
+	free(p);
+	p = nr_asprintf("%s/.motd.netrec-zz9_ZZ", f->dir);
+	assert_int_not_equal(access(p, F_OK), 0);
+	free(p);
+	/* a folder that does not exist is no error */
+	p = nr_asprintf("%s/nosuch/motd", f->dir);
+	nr_file_clean_temps(p);
+	free(p);
+	free(path);
+}
+
 static void test_append(void **state)
 {
 	struct fixture *f = *state;
@@ -486,6 +528,8 @@ int main(void)
 		    test_replace_readonly_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_replace_disk_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_clean_temps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_append_errors, setup, teardown),
