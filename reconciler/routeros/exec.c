@@ -77,37 +77,6 @@ bool nr_ros_item_matches(const struct nr_ros_menu *mn,
 	return true;
 }
 
-/* "ether2" < "ether10": digit runs compare as numbers. */
-static int natcmp(const char *a, const char *b)
-{
-	while (*a && *b) {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			unsigned long x = strtoul(a, (char **)&a, 10);
-			unsigned long y = strtoul(b, (char **)&b, 10);
-
-			if (x != y)
-				return x < y ? -1 : 1;
-			continue;
-		}
-		if (*a != *b)
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		a++;
-		b++;
-	}
-	return *a ? 1 : *b ? -1 : 0;
-}
-
-/* Order of built-ins met by reference: `[ find ]` (which would select
- * any other) first, then by selector, numbers as numbers. */
-static int bsel_cmp(const char *a, const char *b)
-{
-	bool fa = strcmp(a, "[ find ]") == 0, fb = strcmp(b, "[ find ]") == 0;
-
-	if (fa || fb)
-		return fb - fa;
-	return natcmp(a, b);
-}
-
 /* A built-in created by a reference: placed after the table's built-ins,
  * sorted among the others so numbers and exports stay stable. */
 static struct nr_ros_item *lazy_builtin(struct xc *x, char *bsel)
@@ -118,7 +87,7 @@ static struct nr_ros_item *lazy_builtin(struct xc *x, char *bsel)
 
 	while (bsel && pos < mn->n && mn->v[pos]->builtin &&
 	    (!mn->v[pos]->lazy || !mn->v[pos]->bsel ||
-		bsel_cmp(mn->v[pos]->bsel, bsel) <= 0))
+		nr_ros_bsel_cmp(mn->v[pos]->bsel, bsel) <= 0))
 		pos++;
 	it = nr_ros_item_new(x->m, mn, pos);
 	it->builtin = true;
@@ -224,7 +193,8 @@ static struct nr_ros_item *create_from_ref(struct xc *x, const char *ref)
 		nr_ros_props_put(&it->base, "name", ref);
 		return it;
 	}
-	nr_ros_quote(&b, ref, 0);
+	/* a bare `!x` would read back as the verbose marker `!x` */
+	nr_ros_quote(&b, ref, ref[0] == '!' ? NR_ROS_QUOTE_ALWAYS : 0);
 	it = lazy_builtin(x, nr_buf_detach(&b));
 	nr_ros_props_put(&it->base,
 	    mn->nkeys == 1 && strcmp(mn->keys[0], "name") != 0 ? mn->keys[0]
@@ -274,7 +244,7 @@ static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 		struct nr_buf q = NR_BUF_INIT;
 		struct nr_ros_item *found = NULL;
 
-		nr_ros_quote(&q, ref, 0);
+		nr_ros_quote(&q, ref, ref[0] == '!' ? NR_ROS_QUOTE_ALWAYS : 0);
 		for (size_t i = 0; i < mn->n && !found; i++) {
 			const char *b = mn->v[i]->bsel;
 
@@ -605,6 +575,8 @@ static int do_add(struct xc *x)
 	if (x->c->sel.kind != NR_ROS_SEL_NONE)
 		return fail(x, "expected end of command");
 	memset(&tmp, 0, sizeof(tmp));
+	if (pb && !pb->sel && !pb->val)
+		return fail(x, "missing value of argument place-before");
 	if (pb) {
 		struct items t = { 0 };
 		struct nr_ros_sel refs = { 0 };
@@ -787,6 +759,8 @@ static int do_move(struct xc *x)
 		return fail(x, "bad command name move");
 	if (x->c->sel.kind == NR_ROS_SEL_NONE)
 		return fail(x, "missing value(s) of argument(s) numbers");
+	if (d && !d->sel && !d->val)
+		return fail(x, "missing value of argument destination");
 	rc = resolve(x, &x->c->sel, false, &t);
 	if (!rc && (d || x->c->npos)) {
 		struct nr_ros_sel refs = { 0 };

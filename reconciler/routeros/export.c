@@ -142,7 +142,7 @@ static bool renamed_onto(
 
 	if (x == y || !n || !n->val || !x->bsel || !x->lazy)
 		return false;
-	nr_ros_quote(&q, n->val, 0);
+	nr_ros_quote(&q, n->val, n->val[0] == '!' ? NR_ROS_QUOTE_ALWAYS : 0);
 	hit = strcmp(x->bsel, n->val) == 0 || strcmp(x->bsel, q.s) == 0;
 	nr_buf_release(&q);
 	return hit;
@@ -182,6 +182,17 @@ static struct nr_ros_item **canonical(
 			if (mn->v[i]->builtin && mn->v[i]->bsel &&
 			    (all || has_output(mn->v[i])))
 				b[nb++] = mn->v[i];
+		/* in the canonical order, whatever `move` did to the list
+		 * (insertion sort: stable, and built-ins are few) */
+		for (size_t i = 1; i < nb; i++)
+			for (size_t j = i; j > 0 &&
+			     nr_ros_builtin_cmp(mn, b[j - 1], b[j]) > 0;
+			     j--) {
+				struct nr_ros_item *t = b[j];
+
+				b[j] = b[j - 1];
+				b[j - 1] = t;
+			}
 		for (size_t i = 0; i < nb; i++)
 			visit_builtin(b, nb, i, state, out, &k);
 		free(b);

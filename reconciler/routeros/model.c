@@ -2,6 +2,7 @@
  * equal to its default is never stored and never shown as a change. */
 #include "routeros/model.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,6 +327,63 @@ void nr_ros_item_keystr(struct nr_buf *out, const struct nr_ros_menu *mn,
 			nr_buf_addch(out, '\x1f');
 		nr_buf_adds(out, v ? v : "");
 	}
+}
+
+/* ---- built-in order ---- */
+
+static int natcmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			unsigned long x = strtoul(a, (char **)&a, 10);
+			unsigned long y = strtoul(b, (char **)&b, 10);
+
+			if (x != y)
+				return x < y ? -1 : 1;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+int nr_ros_bsel_cmp(const char *a, const char *b)
+{
+	bool fa = strcmp(a, "[ find ]") == 0, fb = strcmp(b, "[ find ]") == 0;
+
+	if (fa || fb)
+		return fb - fa;
+	return natcmp(a, b);
+}
+
+static long table_index(const struct nr_ros_menu *mn, const char *bsel)
+{
+	long i = 0;
+
+	for (const struct nr_ros_builtin *b = mn->def->builtins;
+	     b && b->sel && bsel; b++, i++)
+		if (strcmp(b->sel, bsel) == 0)
+			return i;
+	return -1;
+}
+
+int nr_ros_builtin_cmp(const struct nr_ros_menu *mn,
+    const struct nr_ros_item *a, const struct nr_ros_item *b)
+{
+	long ta = a->lazy ? -1 : table_index(mn, a->bsel);
+	long tb = b->lazy ? -1 : table_index(mn, b->bsel);
+
+	if (ta >= 0 || tb >= 0) {
+		if (ta < 0 || tb < 0)
+			return ta < 0 ? 1 : -1;
+		return ta < tb ? -1 : ta > tb;
+	}
+	if (!a->bsel || !b->bsel)
+		return !a->bsel ? (b->bsel ? -1 : 0) : 1;
+	return nr_ros_bsel_cmp(a->bsel, b->bsel);
 }
 
 /* ---- the key index: open addressing, linear probing ---- */

@@ -115,6 +115,15 @@ bool nr_ros_props_equal(
 const char *nr_ros_item_default(const struct nr_ros_menu *mn,
     const struct nr_ros_item *it, const char *key);
 
+/* The order of built-ins met by reference: `[ find ]` (which would
+ * select any other) first, then by selector, digit runs as numbers
+ * ("ether2" < "ether10"). */
+int nr_ros_bsel_cmp(const char *a, const char *b);
+/* The canonical order of two built-ins of `mn`: the table's in table
+ * order, then those met by reference (nr_ros_bsel_cmp). */
+int nr_ros_builtin_cmp(const struct nr_ros_menu *mn,
+    const struct nr_ros_item *a, const struct nr_ros_item *b);
+
 /* Appends the item's properties as `k=v k2=v2` (sorted, quoted). */
 void nr_ros_props_format(struct nr_buf *out, const struct nr_ros_props *p);
 /* The natural-key tuple of an item as one string (for matching). */

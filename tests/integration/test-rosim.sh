@@ -128,7 +128,8 @@ rt '/ip adress add address=10.0.0.1/24 interface=ether2'
 expect_eq bad-menu "bad command name adress (line 1 column 5)" "$out"
 rt '/ip address frobnicate'
 expect_eq bad-verb "bad command name frobnicate (line 1 column 13)" "$out"
-rt '/ip address add address=10.0.0.1/24 interface=ether2 bogus'
+# (a bare word would be a flag such as `passive`: a stray `]` is not)
+rt '/ip address add address=10.0.0.1/24 interface=ether2 ]'
 expect_eq extra-word "expected end of command (line 1 column 54)" "$out"
 rt '/export bogus'
 expect_eq bad-flag "expected end of command (line 1 column 9)" "$out"
@@ -193,7 +194,7 @@ expect_not_in user-name "bob" "$out"
 
 printf '/interface bridge\nadd name=bridge2\n/ip address\nadd address=10.2.2.1/24 interface=bridge2\n' >"$T/ok.rsc"
 printf '/interface bridge\nadd name=bridge3\nadd name=bridge1\n/system identity set name=never\n' >"$T/fail.rsc"
-printf '/system identity set name=never\n/ip address\nadd address=10.3.3.1/24 interface=ether2 junk\n' >"$T/syntax.rsc"
+printf '/system identity set name=never\n/ip address\nadd address=10.3.3.1/24 interface=ether2 ]\n' >"$T/syntax.rsc"
 printf '/system identity\nset name=dry\n' >"$T/dry.rsc"
 for f in ok fail syntax dry; do
 	sftp_put "$T/$f.rsc" "$f.rsc"

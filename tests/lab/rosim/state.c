@@ -104,23 +104,39 @@ void rosim_state_reset(struct rosim *r, bool defaults)
 	r->dirty = true;
 }
 
+/* The pseudo-property that lists an item's flags in the state file. */
+#define FLAGS_KEY "rosim-flags"
+
 /* ---- writing ---- */
 
 static void put_props(
     struct nr_buf *b, const char *tag, const struct nr_ros_props *p)
 {
+	struct nr_buf flags = NR_BUF_INIT;
+
 	nr_buf_adds(b, tag);
 	for (size_t i = 0; i < p->n; i++) {
+		/* flags (bare words such as `passive`) are listed apart, so
+		 * that they come back as flags, not as key=yes */
+		if (p->v[i].flag)
+			nr_buf_addf(
+			    &flags, "%s%s", flags.len ? "," : "", p->v[i].key);
 		nr_buf_addch(b, ' ');
 		if (!p->v[i].val) {
 			nr_buf_addch(b, '!');
 			nr_buf_adds(b, p->v[i].key);
 			continue;
 		}
+
 		nr_buf_adds(b, p->v[i].key);
 		nr_buf_addch(b, '=');
 		nr_ros_quote(b, p->v[i].val, NR_ROS_QUOTE_ALWAYS);
 	}
+	if (flags.len) {
+		nr_buf_adds(b, " " FLAGS_KEY "=");
+		nr_ros_quote(b, flags.s, NR_ROS_QUOTE_ALWAYS);
+	}
+	nr_buf_release(&flags);
 	nr_buf_addch(b, '\n');
 }
 
@@ -196,8 +212,22 @@ static bool yes(const char *v)
 
 static void fill_props(struct nr_ros_props *p, const struct nr_ros_cmd *c)
 {
-	for (size_t i = 0; i < c->nargs; i++)
-		nr_ros_props_put(p, c->args[i].key, c->args[i].val);
+	for (size_t i = 0; i < c->nargs; i++) {
+		const char *v = c->args[i].val;
+
+		if (strcmp(c->args[i].key, FLAGS_KEY) != 0) {
+			nr_ros_props_put(p, c->args[i].key, v);
+			continue;
+		}
+		while (v && *v) {
+			size_t n = strcspn(v, ",");
+			char *k = nr_strndup(v, n);
+
+			nr_ros_props_put_flag(p, k);
+			free(k);
+			v += n + (v[n] == ',');
+		}
+	}
 }
 
 /* Builds the model, the log and the system id from the parsed file. */
