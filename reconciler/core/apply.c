@@ -660,10 +660,9 @@ static int run_attempt(struct nr_ctx *ctx, const struct nr_config *cfg,
 	ctx->secrets = false;
 	if (!planned) {
 		fprintf(ctx->errf, "netrec: %s\n", err.msg);
-		/* the automatic rollback is announced by the "rolled-back" end
-		 * of the attempt before it: its failure is on record too */
-		if (o->trigger && strcmp(o->trigger, "auto") == 0 &&
-		    journal_begin(&a, &p, src, NULL) == 0)
+		/* every attempt is on record, also one that could not even
+		 * plan (an unreachable router, a missing secret) */
+		if (journal_begin(&a, &p, src, NULL) == 0)
 			journal_end(&a, "failed", json_array(), err.msg, false);
 		goto out;
 	}

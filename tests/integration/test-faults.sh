@@ -34,7 +34,10 @@ expect_in away-pre "remote: netrec: cannot plan now: cannot connect to netrec@12
 expect_in away-post "remote: netrec: cannot connect to netrec@127.0.0.1:$port: Connection refused" "$out"
 expect_not_in away-nothing-applied "Apply complete" "$out"
 expect_eq away-root "$before" "$(tree "$D/root")"
-expect_eq away-journal "$nj" "$(njournal)"
+# the attempt that could not plan is on record: one begin and one end
+expect_eq away-journal "$((nj + 2))" "$(njournal)"
+expect_eq away-journal-failed '["hook","failed"]' \
+	"$(history '[j[0]["trigger"], j[0]["outcome"]]')"
 expect_eq away-vm "$vmp" "$(vmpid)"
 # status of the layers it can see; plan says why it cannot
 run "$N" status --repo "$G" --rev main --target host,vm
