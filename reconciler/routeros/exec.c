@@ -116,6 +116,10 @@ static bool builtin_find(const struct xc *x, const struct nr_ros_sel *sel)
 
 		if (c->neg || !c->val)
 			return false;
+		/* a key given twice: contradictory, or nothing to create */
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(sel->conds[k].key, c->key) == 0)
+				return false;
 		if (strcmp(c->key, "default-name") == 0 ||
 		    (strcmp(c->key, "default") == 0 &&
 			strcmp(c->val, "yes") == 0))
@@ -193,8 +197,7 @@ static struct nr_ros_item *create_from_ref(struct xc *x, const char *ref)
 		nr_ros_props_put(&it->base, "name", ref);
 		return it;
 	}
-	/* a bare `!x` would read back as the verbose marker `!x` */
-	nr_ros_quote(&b, ref, ref[0] == '!' ? NR_ROS_QUOTE_ALWAYS : 0);
+	nr_ros_quote(&b, ref, nr_ros_ref_flags(ref));
 	it = lazy_builtin(x, nr_buf_detach(&b));
 	nr_ros_props_put(&it->base,
 	    mn->nkeys == 1 && strcmp(mn->keys[0], "name") != 0 ? mn->keys[0]
@@ -244,7 +247,7 @@ static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 		struct nr_buf q = NR_BUF_INIT;
 		struct nr_ros_item *found = NULL;
 
-		nr_ros_quote(&q, ref, ref[0] == '!' ? NR_ROS_QUOTE_ALWAYS : 0);
+		nr_ros_quote(&q, ref, nr_ros_ref_flags(ref));
 		for (size_t i = 0; i < mn->n && !found; i++) {
 			const char *b = mn->v[i]->bsel;
 

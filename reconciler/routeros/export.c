@@ -142,7 +142,7 @@ static bool renamed_onto(
 
 	if (x == y || !n || !n->val || !x->bsel || !x->lazy)
 		return false;
-	nr_ros_quote(&q, n->val, n->val[0] == '!' ? NR_ROS_QUOTE_ALWAYS : 0);
+	nr_ros_quote(&q, n->val, nr_ros_ref_flags(n->val));
 	hit = strcmp(x->bsel, n->val) == 0 || strcmp(x->bsel, q.s) == 0;
 	nr_buf_release(&q);
 	return hit;

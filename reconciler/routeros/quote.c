@@ -69,3 +69,8 @@ void nr_ros_quote(struct nr_buf *out, const char *val, unsigned flags)
 	}
 	nr_buf_addch(out, '"');
 }
+
+unsigned nr_ros_ref_flags(const char *ref)
+{
+	return ref[0] == '!' || strchr(ref, ',') ? NR_ROS_QUOTE_ALWAYS : 0;
+}

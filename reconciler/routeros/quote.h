@@ -20,6 +20,9 @@ enum {
 
 /* Appends `val` to `out`, quoted and escaped when needed (see above). */
 void nr_ros_quote(struct nr_buf *out, const char *val, unsigned flags);
+/* The flags for a positional reference (`set <ref>`): quoted also when a
+ * bare word would read as a marker (`!x`) or a list (`a,b`). */
+unsigned nr_ros_ref_flags(const char *ref);
 /* True when `val` may be written without quotes. */
 bool nr_ros_is_bare(const char *val);
 
