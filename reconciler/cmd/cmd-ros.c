@@ -110,7 +110,8 @@ static int ros_diff(struct nr_ctx *ctx, const struct nr_args *a)
 		rc = NR_EXIT_USAGE;
 	} else if (load(ctx, a, a->pos[1], &from) == 0 &&
 	    load(ctx, a, a->pos[2], &to) == 0) {
-		if (nr_ros_diff(&out, NULL, &from, &to, &err) < 0) {
+		/* `from` is not used after: the script runs on it */
+		if (nr_ros_diff_into(&out, NULL, &from, &to, &err) < 0) {
 			nr_cmd_error(ctx, "ros diff: %s", err.msg);
 		} else {
 			fwrite(out.s, 1, out.len, ctx->out);

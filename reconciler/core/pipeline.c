@@ -1,24 +1,13 @@
 /* pipeline: derive -> observe -> digest -> diff -> post-actions. */
 #include "core/pipeline.h"
 
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/hash.h"
 #include "lib/mem.h"
-
-static void sha256_hex(char out[65], const void *data, size_t len)
-{
-	unsigned char md[32];
-	unsigned int n = 0;
-
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < n; i++)
-		sprintf(out + 2 * (size_t)i, "%02x", md[i]);
-	out[2 * (size_t)n] = '\0';
-}
 
 void nr_pipeline_init(struct nr_pipeline *p, struct nr_ctx *ctx,
     const struct nr_config *cfg, const struct nr_source *src, unsigned targets)
@@ -33,7 +22,7 @@ void nr_pipeline_init(struct nr_pipeline *p, struct nr_ctx *ctx,
 		p->plan.commit = nr_strdup(src->commit);
 		p->commit = p->plan.commit;
 	}
-	sha256_hex(p->plan.source_digest, src->data, src->len);
+	nr_sha256_hex(src->data, src->len, p->plan.source_digest);
 }
 
 void nr_pipeline_release(struct nr_pipeline *p)
@@ -232,7 +221,7 @@ int nr_pipeline_plan(struct nr_pipeline *p, struct nr_err *err)
 		free(s);
 		json_decref(j);
 	}
-	sha256_hex(p->plan.live_digest, live.s, live.len);
+	nr_sha256_hex(live.s, live.len, p->plan.live_digest);
 	nr_buf_release(&live);
 	for (size_t i = 0; i < nres; i++)
 		p->res[i]->ops->diff(&p->plan, p->res[i]);

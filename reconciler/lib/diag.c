@@ -21,6 +21,15 @@ void nr_diags_release(struct nr_diags *d)
 	nr_diags_init(d);
 }
 
+void nr_diags_take(struct nr_diags *dst, struct nr_diags *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		*NR_PUSH(dst->v, dst->n, dst->cap) = src->v[i];
+	dst->errors += src->errors;
+	free(src->v);
+	nr_diags_init(src);
+}
+
 void nr_diag_vadd(struct nr_diags *d, struct nr_loc loc, enum nr_severity sev,
     const char *fmt, va_list ap)
 {

@@ -32,6 +32,9 @@ struct nr_diags {
 
 void nr_diags_init(struct nr_diags *d);
 void nr_diags_release(struct nr_diags *d);
+/* Moves every diagnostic of `src` to the end of `dst`; `src` is empty
+ * after. */
+void nr_diags_take(struct nr_diags *dst, struct nr_diags *src);
 void nr_diag_error(struct nr_diags *d, struct nr_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void nr_diag_warn(struct nr_diags *d, struct nr_loc loc, const char *fmt, ...)

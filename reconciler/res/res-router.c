@@ -18,8 +18,12 @@
  *   before any change.
  * apply:   incremental: upload as netrec-<sha>.rsc (never *.auto.rsc),
  *   `/import file-name=... verbose=yes`, read the result text (RouterOS
- *   exits 0 either way), remove the file; then the digests are stored. */
-#include <openssl/evp.h>
+ *   exits 0 either way), remove the file; then the digests are stored.
+ *   <sha> is the start of the SHA-256 of the script as the plan shows it
+ *   (secrets masked), so the name ties the upload to the reviewed plan
+ *   and no digest of a secret value reaches the router's file list.
+ *   reset: the whole config as netrec-reset-<sha>.rsc, <sha> of it with
+ *   its secrets masked, run after `/system reset-configuration`. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +32,7 @@
 #include "core/pipeline.h"
 #include "lib/buf.h"
 #include "lib/fsutil.h"
+#include "lib/hash.h"
 #include "lib/mem.h"
 #include "router/ssh.h"
 #include "routeros/diff.h"
@@ -228,8 +233,7 @@ static void match_secrets(
 				if (lv &&
 				    same_secret(
 					h, ctx, (size_t)idx, stored, lv)) {
-					free(pr->val);
-					pr->val = nr_strdup(lv);
+					nr_ros_prop_take(pr, nr_strdup(lv));
 				}
 			}
 			nr_buf_release(&key);
@@ -359,8 +363,8 @@ static void mark_stale(struct nr_ros_model *m, const struct have *h,
 			for (size_t p = 0; p < props->n; p++) {
 				if (!holds_stale(props->v[p].val, h, ctx, refs))
 					continue;
-				free(props->v[p].val);
-				props->v[p].val = nr_strdup(STALE);
+				nr_ros_prop_take(
+				    &props->v[p], nr_strdup(STALE));
 			}
 		}
 	}
@@ -587,7 +591,7 @@ static void fill_model(struct nr_ros_model *m, const struct have *h)
 			struct nr_ros_props *props = &mn->v[k]->props;
 
 			for (size_t p = 0; p < props->n; p++) {
-				char *v = props->v[p].val;
+				const char *v = props->v[p].val;
 				struct nr_buf b = NR_BUF_INIT;
 				const char *q = v, *hit;
 
@@ -609,9 +613,8 @@ static void fill_model(struct nr_ros_model *m, const struct have *h)
 					q = end;
 				}
 				nr_buf_adds(&b, q);
-				explicit_bzero(v, strlen(v));
-				free(v);
-				props->v[p].val = nr_buf_detach(&b);
+				nr_ros_prop_take(
+				    &props->v[p], nr_buf_detach(&b));
 			}
 		}
 	}
@@ -782,21 +785,45 @@ static int store_digests(
 	return rc;
 }
 
-/* Whether a file store name is one of netrec's uploads:
- * netrec-<pid>.rsc or netrec-reset-<pid>.rsc. */
+/* Digits of the SHA-256 in an upload's name: 64 bits, enough that two
+ * different scripts never share one in practice. */
+#define UPLOAD_DIGITS 16
+
+/* The name of an upload: netrec-<prefix><sha>.rsc, <sha> the first
+ * UPLOAD_DIGITS hex digits of the SHA-256 of `shown`, the script with
+ * every secret masked (never the text with the values: a digest of a
+ * secret must not reach the router's file list). Never *.auto.rsc:
+ * RouterOS runs those on upload. Caller frees. */
+static char *upload_name(const char *prefix, const char *shown)
+{
+	char d[65];
+
+	nr_sha256_hex(shown, strlen(shown), d);
+	return nr_asprintf("netrec-%s%.*s.rsc", prefix, UPLOAD_DIGITS, d);
+}
+
+/* Whether a file store name is one of netrec's uploads, as upload_name
+ * writes them: netrec-<16 hex>.rsc or netrec-reset-<16 hex>.rsc (lower
+ * case), or as earlier builds wrote them: netrec-<pid>.rsc and
+ * netrec-reset-<pid>.rsc (they too may hold secret values); nothing
+ * else. */
 static bool is_upload(const char *name, size_t n)
 {
-	size_t i = 7;
+	size_t i = 7, digits = 0, hex = 0;
 
-	if (n < 12 || strncmp(name, "netrec-", 7) != 0 ||
-	    memcmp(name + n - 4, ".rsc", 4) != 0)
+	if (n < 7 || strncmp(name, "netrec-", 7) != 0)
 		return false;
-	if (n - 4 > 13 && strncmp(name + 7, "reset-", 6) == 0)
+	if (n >= 13 && strncmp(name + 7, "reset-", 6) == 0)
 		i = 13;
-	for (; i < n - 4; i++)
-		if (name[i] < '0' || name[i] > '9')
-			return false;
-	return i > 7;
+	if (n < i + 5 || memcmp(name + n - 4, ".rsc", 4) != 0)
+		return false;
+	for (size_t k = i; k < n - 4; k++) {
+		digits += name[k] >= '0' && name[k] <= '9';
+		hex += (name[k] >= '0' && name[k] <= '9') ||
+		    (name[k] >= 'a' && name[k] <= 'f');
+	}
+	n -= 4 + i;
+	return (hex == n && n == UPLOAD_DIGITS) || (digits == n && n <= 10);
 }
 
 /* Removes netrec's uploads from the router's file store (they hold
@@ -891,12 +918,20 @@ static int apply_reset(
 	struct nr_ssh *ssh = NULL;
 	struct nr_buf out = NR_BUF_INIT;
 	struct nr_err dropped = NR_ERR_INIT;
-	char *name = nr_asprintf("netrec-reset-%d.rsc", (int)getpid());
-	char *cmd = nr_asprintf("/system reset-configuration no-defaults=yes "
-				"skip-backup=yes run-after-reset=%s",
-	    name);
+	struct nr_buf all = NR_BUF_INIT;
+	char *name, *cmd, *shown;
 	int rc;
 
+	/* the plan shows only the difference: the name comes from the whole
+	 * config as uploaded, each secret masked as a plan masks it */
+	nr_ros_export_terse(&all, &h->declared);
+	shown = masked(all.s);
+	name = upload_name("reset-", shown);
+	free(shown);
+	nr_buf_release(&all);
+	cmd = nr_asprintf("/system reset-configuration no-defaults=yes "
+			  "skip-backup=yes run-after-reset=%s",
+	    name);
 	ssh_opts(&so, rt);
 	rc = nr_ssh_open(&ssh, &so, err);
 	if (rc == 0)
@@ -944,8 +979,9 @@ static int apply(
 		    err, NR_EINVAL, "%s: not prepared", c->address);
 	if (rt->mode.num == NR_MODE_RESET)
 		return apply_reset(c, ctx, err);
-	/* never *.auto.rsc: RouterOS runs those on upload */
-	name = nr_asprintf("netrec-%d.rsc", (int)getpid());
+	/* the change's diff is the uploaded script as the plan shows it:
+	 * the same commands, "(sensitive value changed)" for each value */
+	name = upload_name("", c->diff ? c->diff : "");
 	cmd = nr_asprintf("/import file-name=%s verbose=yes", name);
 	ssh_opts(&so, rt);
 	rc = nr_ssh_open(&ssh, &so, err);
@@ -986,19 +1022,16 @@ static json_t *live_json(const struct nr_resource *r)
 {
 	const struct have *h = r->have;
 	struct nr_buf b = NR_BUF_INIT;
-	char d[65] = "";
+	char d[65];
 	json_t *j;
 
-	/* the live export as canonical text, digested: secrets never in it */
-	nr_ros_export_terse(&b, &h->live);
-	{
-		unsigned char md[32];
-		unsigned int n = 0;
+	/* the live export, digested without the values RouterOS hides
+	 * without show-sensitive: a plan file never holds a digest from
+	 * which a weak password could be guessed */
+	struct nr_ros_export_opts o = { .flags = NR_ROS_EXPORT_TERSE };
 
-		EVP_Digest(b.s, b.len, md, &n, EVP_sha256(), NULL);
-		for (unsigned i = 0; i < n; i++)
-			snprintf(d + 2 * (size_t)i, 3, "%02x", md[i]);
-	}
+	nr_ros_export(&b, &h->live, &o);
+	nr_sha256_hex(b.s, b.len, d);
 	j = json_pack("{s:s, s:b}", "export_sha256", d, "hidden_changed",
 	    h->hidden_ncmds > 0);
 	explicit_bzero(b.s, b.len);

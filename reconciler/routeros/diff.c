@@ -27,7 +27,7 @@
 #include "routeros/quote.h"
 
 struct dx {
-	struct nr_ros_model sim;
+	struct nr_ros_model *sim;
 	struct nr_buf *out;
 	size_t ncmds;
 	struct nr_err *err;
@@ -49,8 +49,7 @@ static int emit(struct dx *d, const struct nr_buf *line)
 	nr_diags_init(&diags);
 	rc = nr_ros_parse(&s, line->s, line->len, &diags);
 	if (rc == 0 && s.n == 1) {
-		struct nr_ros_menu *mn =
-		    nr_ros_model_menu(&d->sim, s.v[0].path);
+		struct nr_ros_menu *mn = nr_ros_model_menu(d->sim, s.v[0].path);
 		size_t before = mn->n;
 		const struct nr_ros_arg *pb =
 		    nr_ros_cmd_arg(&s.v[0], "place-before");
@@ -62,7 +61,7 @@ static int emit(struct dx *d, const struct nr_buf *line)
 					pb->sel->conds, pb->sel->nconds))
 					anchor = mn->v[i];
 		}
-		rc = nr_ros_exec_cmd(&d->sim, &s.v[0], msg, sizeof(msg));
+		rc = nr_ros_exec_cmd(d->sim, &s.v[0], msg, sizeof(msg));
 		if (rc == 0 && s.v[0].verb == NR_ROS_ADD && mn->n == before + 1)
 			d->added = anchor
 			    ? mn->v[nr_ros_menu_index(mn, anchor) - 1]
@@ -99,7 +98,7 @@ static void conds_add(struct conds *c, const char *key, const char *val)
 {
 	struct nr_ros_cond *x = NR_PUSH(c->v, c->n, c->cap);
 
-	x->key = (char *)key;
+	x->key = key;
 	x->val = (char *)(val ? val : "");
 }
 
@@ -566,13 +565,86 @@ static void pair_partial(struct mplan *p, struct ilist *oh, struct ilist *ow)
 	}
 }
 
+static int kstr_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct nr_ros_item *const *)a)->kstr,
+	    (*(struct nr_ros_item *const *)b)->kstr);
+}
+
+static void sort_by_key(struct ilist *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), kstr_cmp);
+}
+
+/* Is every item of `l` the one the index of `mn` holds for its key? */
+static bool all_indexed(const struct nr_ros_menu *mn, const struct ilist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->v[i]->kstr ||
+		    nr_ros_menu_by_key(mn, l->v[i]->kstr) != l->v[i])
+			return false;
+	return true;
+}
+
+/* The configured (not built-in) item of `mn` whose key is `kstr`. */
+static struct nr_ros_item *configured_by_key(
+    const struct nr_ros_menu *mn, const char *kstr)
+{
+	struct nr_ros_item *it = nr_ros_menu_by_key(mn, kstr);
+
+	return it && !it->builtin ? it : NULL;
+}
+
+/* Unique keys, every item indexed: items pair through the key indexes,
+ * in the order of their keys as plan_keyed's merge would. */
+static bool plan_indexed(struct mplan *p, const struct ilist *have,
+    const struct ilist *want, struct ilist *oh, struct ilist *ow)
+{
+	struct ilist pairs = { 0 };
+
+	if (!nr_ros_menu_unique_keys(p->sm) || !p->dm ||
+	    !all_indexed(p->sm, have) || !all_indexed(p->dm, want))
+		return false;
+	for (size_t i = 0; i < have->n; i++) {
+		struct nr_ros_item *w =
+		    configured_by_key(p->dm, have->v[i]->kstr);
+
+		if (!w)
+			il_add(oh, have->v[i]);
+		else if (!same(have->v[i], w))
+			il_add(&pairs, have->v[i]);
+	}
+	for (size_t i = 0; i < want->n; i++)
+		if (!configured_by_key(p->sm, want->v[i]->kstr))
+			il_add(ow, want->v[i]);
+	sort_by_key(oh);
+	sort_by_key(ow);
+	sort_by_key(&pairs);
+	for (size_t i = 0; i < pairs.n; i++) {
+		il_add(&p->set_have, pairs.v[i]);
+		il_add(
+		    &p->set_want, configured_by_key(p->dm, pairs.v[i]->kstr));
+	}
+	free(pairs.v);
+	return true;
+}
+
 static void plan_keyed(
     struct mplan *p, const struct ilist *have, const struct ilist *want)
 {
-	struct kent *h = kindex(p->sm, have), *w = kindex(p->sm, want);
+	struct kent *h, *w;
 	struct ilist mh = { 0 }, mw = { 0 }, oh = { 0 }, ow = { 0 };
 	size_t i = 0, k = 0;
 
+	if (plan_indexed(p, have, want, &oh, &ow)) {
+		h = w = NULL;
+		i = have->n;
+		k = want->n;
+	} else {
+		h = kindex(p->sm, have);
+		w = kindex(p->sm, want);
+	}
 	while (i < have->n || k < want->n) {
 		int c = i >= have->n ? 1
 		    : k >= want->n   ? -1
@@ -614,9 +686,9 @@ static void plan_keyed(
 		il_add(&p->add, ow.v[x]);
 	if (mh.n || mw.n)
 		plan_multiset(p, &mh, &mw);
-	for (size_t x = 0; x < have->n; x++)
+	for (size_t x = 0; h && x < have->n; x++)
 		free(h[x].k);
-	for (size_t x = 0; x < want->n; x++)
+	for (size_t x = 0; w && x < want->n; x++)
 		free(w[x].k);
 	free(h);
 	free(w);
@@ -896,15 +968,19 @@ static void sync_builtins(struct dx *d, struct mplan *p)
 	size_t n = 0;
 
 	memset(&empty, 0, sizeof(empty));
-	/* in the canonical order, which keeps renames from shadowing */
-	if (p->dm)
-		order = nr_ros_menu_canonical(p->dm, &n);
+	/* the configured ones in the canonical order, which keeps renames
+	 * from shadowing */
+	if (p->dm) {
+		order = nr_calloc(p->dm->n + 1, sizeof(*order));
+		for (size_t i = 0; i < p->dm->n; i++)
+			if (p->dm->v[i]->builtin && p->dm->v[i]->props.n)
+				order[n++] = p->dm->v[i];
+		nr_ros_items_canonical(p->dm, order, n);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct nr_ros_item *w = order[i];
 		struct nr_ros_item *h = NULL;
 
-		if (!w->builtin)
-			continue;
 		for (size_t k = 0; k < p->sm->n && !h; k++) {
 			struct nr_ros_item *x = p->sm->v[k];
 
@@ -1019,31 +1095,16 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 			remove_item(d, p->sm, s->rm.v[k]);
 }
 
-static int ptr_cmp(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t) * (const void *const *)a;
-	uintptr_t y = (uintptr_t) * (const void *const *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void run_menu(struct dx *d, struct mplan *p)
 {
 	sync_builtins(d, p);
 	for (size_t i = 0; i < p->set_have.n && !d->rc; i++)
 		set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
-	if (p->add.n) {
-		/* in the canonical order, which puts referenced items first */
-		size_t n;
-		struct nr_ros_item **order = nr_ros_menu_canonical(p->dm, &n);
-
-		qsort(p->add.v, p->add.n, sizeof(*p->add.v), ptr_cmp);
-		for (size_t i = 0; i < n && !d->rc; i++)
-			if (bsearch(&order[i], p->add.v, p->add.n,
-				sizeof(*p->add.v), ptr_cmp))
-				add_item(d, p->sm, order[i], NULL);
-		free(order);
-	}
+	/* in the canonical order, which puts referenced items first */
+	if (p->add.n)
+		nr_ros_items_canonical(p->dm, p->add.v, p->add.n);
+	for (size_t i = 0; i < p->add.n && !d->rc; i++)
+		add_item(d, p->sm, p->add.v[i], NULL);
 	for (size_t i = 0; i < p->nscopes && !d->rc; i++)
 		run_scope(d, p, &p->scopes[i]);
 }
@@ -1058,22 +1119,106 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
-int nr_ros_diff(struct nr_buf *out, size_t *ncmds,
-    const struct nr_ros_model *from, const struct nr_ros_model *to,
-    struct nr_err *err)
+/* ---- checking the result ---- */
+
+static bool item_equal(const struct nr_ros_item *a, const struct nr_ros_item *b)
+{
+	if (a->builtin != b->builtin || !a->bsel != !b->bsel ||
+	    (a->bsel && strcmp(a->bsel, b->bsel) != 0))
+		return false;
+	return same(a, b);
+}
+
+/* Do the menus print the same canonical export? A missing menu prints
+ * nothing. Keyed items are matched through the key index. */
+static bool menus_equal(
+    const struct nr_ros_menu *a, const struct nr_ros_menu *b)
+{
+	struct nr_ros_item **x, **y;
+	size_t nx = 0, ny = 0;
+	bool eq;
+
+	if (!a || !b) {
+		const struct nr_ros_menu *m = a ? a : b;
+
+		if (m)
+			free(nr_ros_menu_canonical(m, &nx));
+		return nx == 0;
+	}
+	if (nr_ros_menu_unique_keys(a) && a->kcap && b->kcap) {
+		struct nr_ros_item **xb = nr_calloc(a->n + 1, sizeof(*xb));
+		struct nr_ros_item **yb = nr_calloc(b->n + 1, sizeof(*yb));
+		size_t na = 0, nb = 0;
+
+		eq = true;
+		for (size_t i = 0; i < a->n; i++)
+			if (!a->v[i]->builtin)
+				na++;
+			else if (a->v[i]->props.n)
+				xb[nx++] = a->v[i];
+		for (size_t i = 0; i < b->n && eq; i++) {
+			const struct nr_ros_item *it = b->v[i], *m;
+
+			if (it->builtin) {
+				if (it->props.n)
+					yb[ny++] = b->v[i];
+				continue;
+			}
+			nb++;
+			m = it->kstr ? nr_ros_menu_by_key(a, it->kstr) : NULL;
+			eq = m && item_equal(m, it);
+		}
+		eq = eq && na == nb && nx == ny;
+		if (eq) {
+			nr_ros_items_canonical(a, xb, nx);
+			nr_ros_items_canonical(b, yb, ny);
+			for (size_t i = 0; i < nx && eq; i++)
+				eq = item_equal(xb[i], yb[i]);
+		}
+		free(xb);
+		free(yb);
+		return eq;
+	}
+	x = nr_ros_menu_canonical(a, &nx);
+	y = nr_ros_menu_canonical(b, &ny);
+	eq = nx == ny;
+	for (size_t i = 0; i < nx && eq; i++)
+		eq = item_equal(x[i], y[i]);
+	free(x);
+	free(y);
+	return eq;
+}
+
+static bool models_equal(
+    const struct nr_ros_model *a, const struct nr_ros_model *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!menus_equal(
+			a->menus[i], nr_ros_model_find(b, a->menus[i]->path)))
+			return false;
+	for (size_t i = 0; i < b->n; i++)
+		if (!nr_ros_model_find(a, b->menus[i]->path) &&
+		    !menus_equal(NULL, b->menus[i]))
+			return false;
+	return true;
+}
+
+/* The script, found by running it on `sim` (which ends as `to`). */
+static int diff_on(struct nr_buf *out, size_t *ncmds, struct nr_ros_model *sim,
+    const struct nr_ros_model *to, struct nr_err *err)
 {
 	struct dx d;
 	struct nr_buf script = NR_BUF_INIT, a = NR_BUF_INIT, b = NR_BUF_INIT;
-	const char **paths = nr_calloc(from->n + to->n + 1, sizeof(*paths));
+	const char **paths = nr_calloc(sim->n + to->n + 1, sizeof(*paths));
 	struct mplan *plans;
 	size_t np = 0, nu = 0;
 
 	memset(&d, 0, sizeof(d));
-	nr_ros_model_copy(&d.sim, from);
+	d.sim = sim;
 	d.out = &script;
 	d.err = err;
-	for (size_t i = 0; i < from->n; i++)
-		paths[np++] = from->menus[i]->path;
+	for (size_t i = 0; i < sim->n; i++)
+		paths[np++] = sim->menus[i]->path;
 	for (size_t i = 0; i < to->n; i++)
 		paths[np++] = to->menus[i]->path;
 	qsort(paths, np, sizeof(*paths), path_cmp);
@@ -1082,7 +1227,7 @@ int nr_ros_diff(struct nr_buf *out, size_t *ncmds,
 			paths[nu++] = paths[i];
 	plans = nr_calloc(nu + 1, sizeof(*plans));
 	for (size_t i = 0; i < nu; i++) {
-		plans[i].sm = nr_ros_model_menu(&d.sim, paths[i]);
+		plans[i].sm = nr_ros_model_menu(d.sim, paths[i]);
 		plans[i].dm = nr_ros_model_find(to, paths[i]);
 		plan_menu(&plans[i]);
 	}
@@ -1096,9 +1241,9 @@ int nr_ros_diff(struct nr_buf *out, size_t *ncmds,
 		plan_free(&plans[i]);
 	free(plans);
 	free(paths);
-	if (!d.rc) {
+	if (!d.rc && !models_equal(d.sim, to)) {
 		/* the script must turn `from` into exactly `to` */
-		nr_ros_export_terse(&a, &d.sim);
+		nr_ros_export_terse(&a, d.sim);
 		nr_ros_export_terse(&b, to);
 		if (strcmp(a.s, b.s) != 0) {
 			const char *x = a.s, *y = b.s;
@@ -1121,6 +1266,25 @@ int nr_ros_diff(struct nr_buf *out, size_t *ncmds,
 	nr_buf_release(&a);
 	nr_buf_release(&b);
 	nr_buf_release(&script);
-	nr_ros_model_release(&d.sim);
 	return d.rc;
+}
+
+int nr_ros_diff(struct nr_buf *out, size_t *ncmds,
+    const struct nr_ros_model *from, const struct nr_ros_model *to,
+    struct nr_err *err)
+{
+	struct nr_ros_model sim;
+	int rc;
+
+	nr_ros_model_copy(&sim, from);
+	rc = diff_on(out, ncmds, &sim, to, err);
+	nr_ros_model_release(&sim);
+	return rc;
+}
+
+int nr_ros_diff_into(struct nr_buf *out, size_t *ncmds,
+    struct nr_ros_model *from, const struct nr_ros_model *to,
+    struct nr_err *err)
+{
+	return diff_on(out, ncmds, from, to, err);
 }

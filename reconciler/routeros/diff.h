@@ -22,4 +22,10 @@ int nr_ros_diff(struct nr_buf *out, size_t *ncmds,
     const struct nr_ros_model *from, const struct nr_ros_model *to,
     struct nr_err *err);
 
+/* The same, running the script on `from` itself (no copy): `from` ends
+ * as `to` when the call succeeds, and is to be dropped when it fails. */
+int nr_ros_diff_into(struct nr_buf *out, size_t *ncmds,
+    struct nr_ros_model *from, const struct nr_ros_model *to,
+    struct nr_err *err);
+
 #endif

@@ -609,6 +609,11 @@ static int do_add(struct xc *x)
 		nr_ros_props_release(&props);
 		return rc;
 	}
+	if (props.n && props.n < props.cap) {
+		/* most items are added once and kept: no room to spare */
+		props.v = nr_realloc(props.v, props.n * sizeof(*props.v));
+		props.cap = props.n;
+	}
 	it = nr_ros_item_new(x->m, mn, pos);
 	it->props = props;
 	nr_ros_menu_reindex(mn, it);
@@ -838,42 +843,94 @@ int nr_ros_exec_cmd(struct nr_ros_model *m, const struct nr_ros_cmd *c,
 	}
 }
 
-int nr_ros_exec(struct nr_ros_model *m, const struct nr_ros_script *s,
+/* Runs `c` as part of a script; false when the script stops here. */
+static bool exec_one(struct nr_ros_model *m, const struct nr_ros_cmd *c,
     unsigned flags, struct nr_diags *diags)
 {
 	char msg[512];
 
-	for (size_t i = 0; i < s->n; i++) {
-		const struct nr_ros_cmd *c = &s->v[i];
-
-		if (c->unsupported) {
-			if (flags & NR_ROS_EXEC_STRICT) {
-				nr_diag_error(diags, c->loc,
-				    "unsupported %s '%s' in a declared config",
-				    c->unsupported, c->word ? c->word : "");
-				return NR_ECONFIG;
-			}
-			nr_diag_warn(diags, c->loc,
-			    "unsupported %s '%s' skipped (not applied)",
+	if (c->unsupported) {
+		if (flags & NR_ROS_EXEC_STRICT) {
+			nr_diag_error(diags, c->loc,
+			    "unsupported %s '%s' in a declared config",
 			    c->unsupported, c->word ? c->word : "");
-			continue;
+			return false;
 		}
-		if (nr_ros_exec_cmd(m, c, msg, sizeof(msg)) < 0) {
-			nr_diag_error(diags, c->loc, "%s", msg);
-			return NR_ECONFIG;
-		}
+		nr_diag_warn(diags, c->loc,
+		    "unsupported %s '%s' skipped (not applied)", c->unsupported,
+		    c->word ? c->word : "");
+		return true;
 	}
+	if (nr_ros_exec_cmd(m, c, msg, sizeof(msg)) < 0) {
+		nr_diag_error(diags, c->loc, "%s", msg);
+		return false;
+	}
+	return true;
+}
+
+int nr_ros_exec(struct nr_ros_model *m, const struct nr_ros_script *s,
+    unsigned flags, struct nr_diags *diags)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!exec_one(m, &s->v[i], flags, diags))
+			return NR_ECONFIG;
 	return 0;
+}
+
+struct load {
+	struct nr_ros_model *m;
+	unsigned flags;
+	struct nr_diags *diags;
+	struct nr_diags run; /* what running said, kept while all parses */
+	bool stopped;
+};
+
+static void load_cmd(struct nr_ros_cmd *c, void *arg)
+{
+	struct load *l = arg;
+
+	if (l->stopped || l->diags->errors)
+		return;
+	l->stopped = !exec_one(l->m, c, l->flags, &l->run);
+}
+
+static void skip_cmd(struct nr_ros_cmd *c, void *arg)
+{
+	(void)c;
+	(void)arg;
 }
 
 int nr_ros_load(struct nr_ros_model *m, const char *text, size_t len,
     unsigned flags, struct nr_diags *diags)
 {
-	struct nr_ros_script s;
-	int rc = nr_ros_parse(&s, text, len, diags);
+	struct load l = { m, flags, NULL, { 0 }, false };
+	struct nr_diags parse;
+	int rc;
 
-	if (rc == 0)
-		rc = nr_ros_exec(m, &s, flags, diags);
-	nr_ros_script_release(&s);
+	/* Nothing runs when the text does not parse. A model that holds
+	 * something: the text is read once first. An empty one runs each
+	 * command as it is read (the text is never held whole, parsed), and
+	 * is emptied again when a parse error comes. */
+	nr_diags_init(&parse);
+	if (m->n &&
+	    nr_ros_parse_each(text, len, &parse, NULL, skip_cmd, NULL) < 0) {
+		nr_diags_take(diags, &parse);
+		return NR_ECONFIG;
+	}
+	nr_diags_release(&parse);
+	nr_diags_init(&parse);
+	nr_diags_init(&l.run);
+	l.diags = &parse;
+	rc = nr_ros_parse_each(text, len, &parse, NULL, load_cmd, &l);
+	/* parse errors hide what running said, as when nothing ran */
+	nr_diags_take(diags, &parse);
+	if (rc < 0) {
+		nr_ros_model_release(m);
+		nr_ros_model_init(m);
+	} else {
+		rc = l.stopped ? NR_ECONFIG : 0;
+		nr_diags_take(diags, &l.run);
+	}
+	nr_diags_release(&l.run);
 	return rc;
 }

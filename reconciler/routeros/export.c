@@ -160,28 +160,30 @@ static void visit_builtin(struct nr_ros_item **b, size_t n, size_t i,
 	out[(*k)++] = b[i];
 }
 
-static struct nr_ros_item **canonical(
-    const struct nr_ros_menu *mn, size_t *n, bool all)
+/* `items` (n of them, all of menu `mn`) in canonical order, into `out`;
+ * returns how many were written (`all`: also built-ins without output). */
+static size_t canonical(const struct nr_ros_menu *mn,
+    struct nr_ros_item *const *items, size_t n, bool all,
+    struct nr_ros_item **out)
 {
-	struct nr_ros_item **out = nr_calloc(mn->n + 1, sizeof(*out));
-	struct ent *e = nr_calloc(mn->n + 1, sizeof(*e));
+	struct ent *e = nr_calloc(n + 1, sizeof(*e));
 	enum nr_ros_kind kind = mn->def->kind;
 	size_t k = 0, ne = 0;
 
 	/* the settings object, then the built-ins in list order */
-	for (size_t i = 0; i < mn->n; i++)
-		if (mn->v[i]->builtin && !mn->v[i]->bsel &&
-		    (all || has_output(mn->v[i])))
-			out[k++] = mn->v[i];
+	for (size_t i = 0; i < n; i++)
+		if (items[i]->builtin && !items[i]->bsel &&
+		    (all || has_output(items[i])))
+			out[k++] = items[i];
 	{
-		struct nr_ros_item **b = nr_calloc(mn->n + 1, sizeof(*b));
-		unsigned char *state = nr_calloc(mn->n + 1, 1);
+		struct nr_ros_item **b = nr_calloc(n + 1, sizeof(*b));
+		unsigned char *state = nr_calloc(n + 1, 1);
 		size_t nb = 0;
 
-		for (size_t i = 0; i < mn->n; i++)
-			if (mn->v[i]->builtin && mn->v[i]->bsel &&
-			    (all || has_output(mn->v[i])))
-				b[nb++] = mn->v[i];
+		for (size_t i = 0; i < n; i++)
+			if (items[i]->builtin && items[i]->bsel &&
+			    (all || has_output(items[i])))
+				b[nb++] = items[i];
 		/* in the canonical order, whatever `move` did to the list
 		 * (insertion sort: stable, and built-ins are few) */
 		for (size_t i = 1; i < nb; i++)
@@ -198,22 +200,26 @@ static struct nr_ros_item **canonical(
 		free(b);
 		free(state);
 	}
-	for (size_t i = 0; i < mn->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct nr_buf key = NR_BUF_INIT, full = NR_BUF_INIT;
+		const struct nr_ros_item *it = items[i];
 		char idbuf[16];
 
-		if (mn->v[i]->builtin)
+		if (it->builtin)
 			continue;
-		if (kind == NR_ROS_KEYED)
-			nr_ros_item_keystr(&key, mn, mn->v[i]);
-		else if (kind == NR_ROS_ORDERED && mn->def->scope)
-			nr_buf_adds(&key,
-			    nr_ros_item_get(mn, mn->v[i], mn->def->scope, idbuf)
-				? nr_ros_item_get(
-				      mn, mn->v[i], mn->def->scope, idbuf)
-				: "");
-		nr_ros_props_format(&full, &mn->v[i]->props);
-		e[ne].it = mn->v[i];
+		if (kind == NR_ROS_KEYED && it->kstr) {
+			nr_buf_adds(&key, it->kstr);
+		} else if (kind == NR_ROS_KEYED) {
+			nr_ros_item_keystr(&key, mn, it);
+		} else if (kind == NR_ROS_ORDERED && mn->def->scope) {
+			const char *v =
+			    nr_ros_item_get(mn, it, mn->def->scope, idbuf);
+
+			nr_buf_adds(&key, v ? v : "");
+		}
+		if (kind == NR_ROS_KEYED || kind == NR_ROS_LIST)
+			nr_ros_props_format(&full, &it->props);
+		e[ne].it = items[i];
 		e[ne].key = nr_buf_detach(&key);
 		e[ne].full = nr_buf_detach(&full);
 		e[ne].idx = i;
@@ -236,14 +242,26 @@ static struct nr_ros_item **canonical(
 		free(e[i].full);
 	}
 	free(e);
-	*n = k;
-	return out;
+	return k;
 }
 
 struct nr_ros_item **nr_ros_menu_canonical(
     const struct nr_ros_menu *mn, size_t *n)
 {
-	return canonical(mn, n, false);
+	struct nr_ros_item **out = nr_calloc(mn->n + 1, sizeof(*out));
+
+	*n = canonical(mn, mn->v, mn->n, false, out);
+	return out;
+}
+
+void nr_ros_items_canonical(
+    const struct nr_ros_menu *mn, struct nr_ros_item **items, size_t n)
+{
+	struct nr_ros_item **out = nr_calloc(n + 1, sizeof(*out));
+
+	canonical(mn, items, n, true, out);
+	memcpy(items, out, n * sizeof(*items));
+	free(out);
 }
 
 /* ---- one line ---- */
@@ -342,14 +360,33 @@ static void verbose_props(struct nr_buf *out, const struct nr_ros_menu *mn,
 	nr_ros_props_release(&all);
 }
 
+/* The values an item's line shows that its configured properties do not
+ * hold: /ip address's derived network=, and the defaults the menu prints
+ * anyway (action=accept on a firewall rule) on an `add` line. */
+static void implied_props(struct nr_ros_props *out,
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it)
+{
+	char net[32];
+
+	if (derived_network(mn, it, net))
+		nr_ros_props_put(out, "network", net);
+	if (it->builtin || !mn->def->printed)
+		return;
+	for (const char *const *k = mn->def->printed; *k; k++) {
+		const char *v = nr_ros_item_default(mn, it, *k);
+
+		if (v && !nr_ros_props_find(&it->props, *k))
+			nr_ros_props_put(out, *k, v);
+	}
+}
+
 void nr_ros_item_line(struct nr_buf *out, const struct nr_ros_menu *mn,
     const struct nr_ros_item *it, unsigned flags)
 {
 	const struct nr_ros_props *p = &it->props;
-	char net[32];
-	bool have_net = derived_network(mn, it, net);
+	struct nr_ros_props implied = { 0 };
 	const char *prev = NULL;
-	struct nr_ros_prop netp = { (char *)"network", net, false };
+	size_t j = 0;
 
 	if (!it->builtin) {
 		nr_buf_adds(out, "add");
@@ -364,18 +401,20 @@ void nr_ros_item_line(struct nr_buf *out, const struct nr_ros_menu *mn,
 		verbose_props(out, mn, it, flags);
 		return;
 	}
+	/* both lists are sorted and share no key: merge them */
+	implied_props(&implied, mn, it);
 	for (size_t i = 0; i < p->n; i++) {
 		if (!(flags & NR_ROS_EXPORT_SENSITIVE) &&
 		    nr_ros_sensitive(p->v[i].key))
 			continue;
-		if (have_net && strcmp(p->v[i].key, "network") > 0) {
-			add_prop(out, &netp, &prev, flags);
-			have_net = false;
-		}
+		while (
+		    j < implied.n && strcmp(implied.v[j].key, p->v[i].key) < 0)
+			add_prop(out, &implied.v[j++], &prev, flags);
 		add_prop(out, &p->v[i], &prev, flags);
 	}
-	if (have_net)
-		add_prop(out, &netp, &prev, flags);
+	while (j < implied.n)
+		add_prop(out, &implied.v[j++], &prev, flags);
+	nr_ros_props_release(&implied);
 }
 
 /* ---- whole exports ---- */
@@ -437,8 +476,46 @@ static void wrap(struct nr_buf *out, const char *line, const char *eol)
 	free(ok);
 }
 
-static void write_model(
-    struct nr_buf *out, const struct nr_ros_model *m, unsigned flags)
+/* The items a router's /export prints, into `out`: the settings object
+ * and the built-ins as in the canonical order (a router holds them in its
+ * own order, not in the order a configuration met them), then the added
+ * items in list order. Real exports keep that order in every menu: rules
+ * of all chains interleaved as they run, keyed items as they were added
+ * (most menus of the corpus are not sorted by key). One exception keeps
+ * an export readable: an item that names a later one of its menu (a pool
+ * whose next-pool was set to a newer pool) comes after it, as in the
+ * canonical order; list order is kept otherwise (every real export of
+ * the corpus already runs top down). */
+static size_t router_order(
+    const struct nr_ros_menu *mn, bool all, struct nr_ros_item **out)
+{
+	struct nr_ros_item **b = nr_calloc(mn->n + 1, sizeof(*b));
+	struct ent *e = nr_calloc(mn->n + 1, sizeof(*e));
+	size_t nb = 0, ne = 0, k;
+
+	for (size_t i = 0; i < mn->n; i++)
+		if (mn->v[i]->builtin)
+			b[nb++] = mn->v[i];
+		else
+			e[ne++].it = mn->v[i];
+	k = canonical(mn, b, nb, all, out);
+	if (mn->def->kind == NR_ROS_KEYED && mn->nkeys == 1 &&
+	    strcmp(mn->keys[0], "name") == 0) {
+		topo_order(mn, e, ne, out + k);
+		k += ne;
+	} else {
+		for (size_t i = 0; i < ne; i++)
+			out[k++] = e[i].it;
+	}
+	free(b);
+	free(e);
+	return k;
+}
+
+/* `canon`: items in the canonical order (for comparing), else in the
+ * router's order. */
+static void write_model(struct nr_buf *out, const struct nr_ros_model *m,
+    unsigned flags, bool canon)
 {
 	struct nr_ros_menu **menus = nr_ros_model_sorted(m);
 	const char *eol = (flags & NR_ROS_EXPORT_CRLF) ? "\r\n" : "\n";
@@ -446,10 +523,12 @@ static void write_model(
 
 	for (size_t i = 0; i < m->n; i++) {
 		const struct nr_ros_menu *mn = menus[i];
-		size_t n;
-		/* verbose lists every built-in, changed or not */
 		struct nr_ros_item **items =
-		    canonical(mn, &n, flags & NR_ROS_EXPORT_VERBOSE);
+		    nr_calloc(mn->n + 1, sizeof(*items));
+		/* verbose lists every built-in, changed or not */
+		bool all = flags & NR_ROS_EXPORT_VERBOSE;
+		size_t n = canon ? canonical(mn, mn->v, mn->n, all, items)
+				 : router_order(mn, all, items);
 
 		if (n && !(flags & NR_ROS_EXPORT_TERSE)) {
 			nr_buf_adds(out, mn->path);
@@ -477,7 +556,8 @@ static void write_model(
 
 void nr_ros_export_terse(struct nr_buf *out, const struct nr_ros_model *m)
 {
-	write_model(out, m, NR_ROS_EXPORT_TERSE | NR_ROS_EXPORT_SENSITIVE);
+	write_model(
+	    out, m, NR_ROS_EXPORT_TERSE | NR_ROS_EXPORT_SENSITIVE, true);
 }
 
 void nr_ros_export(struct nr_buf *out, const struct nr_ros_model *m,
@@ -500,5 +580,5 @@ void nr_ros_export(struct nr_buf *out, const struct nr_ros_model *m,
 			nr_buf_addf(
 			    out, "# serial number = %s%s", o->serial, eol);
 	}
-	write_model(out, m, o->flags | NR_ROS_EXPORT_SHORT_KEYS);
+	write_model(out, m, o->flags | NR_ROS_EXPORT_SHORT_KEYS, false);
 }

@@ -2,9 +2,10 @@
  * comparing and for `netrec ros fmt` (terse: one line per item with the
  * full path, menus in dependency order, properties sorted, defaults
  * omitted, built-ins as `set <selector>`, order-insensitive menus sorted),
- * and a full /export writer for the simulator (header, compact with
- * menu header lines and 80-column wrapping, terse, verbose,
- * show-sensitive, CRLF). Every value goes through nr_ros_quote. */
+ * and a full /export writer for the simulator (header, items in the
+ * router's list order, compact with menu header lines and 80-column
+ * wrapping, terse, verbose, show-sensitive, CRLF). Every value goes
+ * through nr_ros_quote. */
 #ifndef NR_ROS_EXPORT_H
 #define NR_ROS_EXPORT_H
 
@@ -32,15 +33,22 @@ struct nr_ros_export_opts {
 	const char *serial; /* "# serial number = X" */
 };
 
-/* The canonical terse export (what `netrec ros fmt` prints). */
+/* The canonical terse export (what `netrec ros fmt` prints): keyed and
+ * list menus sorted, ordered ones grouped by scope (chain), so that two
+ * equal configurations print the same. */
 void nr_ros_export_terse(struct nr_buf *out, const struct nr_ros_model *m);
-/* A full /export as a router prints it. */
+/* A full /export as a router prints it: added items in list order (the
+ * rules of all chains interleaved as they run), built-ins first, and the
+ * defaults a menu prints anyway (action=accept). */
 void nr_ros_export(struct nr_buf *out, const struct nr_ros_model *m,
     const struct nr_ros_export_opts *o);
 /* The items of `mn` that an export prints, in canonical order (caller
  * frees the array; *n set). */
 struct nr_ros_item **nr_ros_menu_canonical(
     const struct nr_ros_menu *mn, size_t *n);
+/* Sorts `items` (n items of `mn`, a part of it) into canonical order. */
+void nr_ros_items_canonical(
+    const struct nr_ros_menu *mn, struct nr_ros_item **items, size_t n);
 /* The command for one item without its path: "add k=v",
  * "set [ find default-name=ether1 ] k=v" or "set k=v". */
 void nr_ros_item_line(struct nr_buf *out, const struct nr_ros_menu *mn,

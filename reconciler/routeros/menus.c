@@ -4,47 +4,60 @@
  * Defaults are those the file gives with some confidence; a default that
  * is wrong only makes a value look unset, so uncertain ones are left out.
  * Every menu also has the defaults `disabled=no comment=""` unless its row
- * says otherwise. */
+ * says otherwise. A row may also name defaults that exports print even at
+ * their default value (`printed`, e.g. a firewall rule's action). */
 #include "routeros/menus.h"
 
 #include <string.h>
 
 #include "lib/mem.h"
 
-#define K(p, key, d)                                   \
-	{                                              \
-		p, NR_ROS_KEYED, key, NULL, d, NULL, 0 \
+#define K(p, key, d)                                         \
+	{                                                    \
+		p, NR_ROS_KEYED, key, NULL, d, NULL, 0, NULL \
 	}
-#define KB(p, key, d, b)                            \
-	{                                           \
-		p, NR_ROS_KEYED, key, NULL, d, b, 0 \
+#define KB(p, key, d, b)                                  \
+	{                                                 \
+		p, NR_ROS_KEYED, key, NULL, d, b, 0, NULL \
 	}
-#define S(p, d)                                                         \
-	{                                                               \
-		p, NR_ROS_SINGLETON, NULL, NULL, d, NULL, NR_ROS_M_OPEN \
+#define S(p, d)                                                               \
+	{                                                                     \
+		p, NR_ROS_SINGLETON, NULL, NULL, d, NULL, NR_ROS_M_OPEN, NULL \
 	}
-#define O(p, scope, d)                                     \
-	{                                                  \
-		p, NR_ROS_ORDERED, NULL, scope, d, NULL, 0 \
+#define O(p, scope, d)                                           \
+	{                                                        \
+		p, NR_ROS_ORDERED, NULL, scope, d, NULL, 0, NULL \
 	}
-#define L(p, d)                                        \
-	{                                              \
-		p, NR_ROS_LIST, NULL, NULL, d, NULL, 0 \
+/* ordered, with defaults exports print anyway (`printed`) */
+#define OP(p, scope, d, pr)                                    \
+	{                                                      \
+		p, NR_ROS_ORDERED, NULL, scope, d, NULL, 0, pr \
 	}
-#define LB(p, d, b)                                 \
-	{                                           \
-		p, NR_ROS_LIST, NULL, NULL, d, b, 0 \
+#define L(p, d)                                              \
+	{                                                    \
+		p, NR_ROS_LIST, NULL, NULL, d, NULL, 0, NULL \
 	}
-#define F(p, d, b, fl)                                                   \
-	{                                                                \
-		p, NR_ROS_FIXED, NULL, NULL, d, b, NR_ROS_M_NOADD | (fl) \
+#define LB(p, d, b)                                       \
+	{                                                 \
+		p, NR_ROS_LIST, NULL, NULL, d, b, 0, NULL \
 	}
-#define G(p, d)                                                       \
-	{                                                             \
-		p, NR_ROS_GENERIC, NULL, NULL, d, NULL, NR_ROS_M_OPEN \
+#define F(p, d, b, fl)                                                         \
+	{                                                                      \
+		p, NR_ROS_FIXED, NULL, NULL, d, b, NR_ROS_M_NOADD | (fl), NULL \
+	}
+#define G(p, d)                                                             \
+	{                                                                   \
+		p, NR_ROS_GENERIC, NULL, NULL, d, NULL, NR_ROS_M_OPEN, NULL \
 	}
 
 #define FW_DEFAULTS "action=accept log=no log-prefix=\"\""
+
+/* Real exports print `action=accept` on every rule of these menus: 534
+ * firewall rules and 46 CAPsMAN access-list entries in the corpus print
+ * it, none leaves it out (only a hand-written script does), and exports
+ * of bridge filter and nat rules found in public repositories print it
+ * too. RouterOS 6.20 still left it out; the model accepts both. */
+static const char *const pr_action[] = { "action", NULL };
 
 static const struct nr_ros_builtin b_default[] = {
 	{ "[ find default=yes ]", "default=yes name=default" },
@@ -215,7 +228,8 @@ static const struct nr_ros_menu_def defs[] = {
 	    "loop-protect-send-interval=5s bandwidth=unlimited/unlimited",
 	    NULL, NR_ROS_M_OPEN | NR_ROS_M_DEFNAME),
 	K("/interface veth", "name", NULL),
-	{ "/disk", NR_ROS_KEYED, "slot", NULL, NULL, NULL, NR_ROS_M_OPEN },
+	{ "/disk", NR_ROS_KEYED, "slot", NULL, NULL, NULL, NR_ROS_M_OPEN,
+	    NULL },
 	K("/interface 6to4", "name", "local-address=0.0.0.0 mtu=auto"),
 	K("/interface wireguard", "name", NULL),
 	KB("/interface wireless security-profiles", "name",
@@ -225,10 +239,10 @@ static const struct nr_ros_menu_def defs[] = {
 	    "unicast-ciphers=aes-ccm tls-mode=no-certificates",
 	    b_security_profiles),
 	{ "/interface wireless", NR_ROS_KEYED, "name", NULL,
-	    "security-profile=default", NULL,
-	    NR_ROS_M_OPEN | NR_ROS_M_DEFNAME },
+	    "security-profile=default", NULL, NR_ROS_M_OPEN | NR_ROS_M_DEFNAME,
+	    NULL },
 	{ "/interface wifi", NR_ROS_KEYED, "name", NULL, NULL, NULL,
-	    NR_ROS_M_OPEN | NR_ROS_M_DEFNAME },
+	    NR_ROS_M_OPEN | NR_ROS_M_DEFNAME, NULL },
 	F("/ip neighbor discovery", "discover=yes", NULL, NR_ROS_M_OPEN),
 	K("/interface pppoe-client", "name",
 	    "disabled=yes add-default-route=no use-peer-dns=no "
@@ -302,7 +316,8 @@ static const struct nr_ros_menu_def defs[] = {
 	    "disabled=yes profile=default-encryption max-mtu=1450 "
 	    "max-mru=1450"),
 	{ "/queue simple", NR_ROS_ORDERED, "name", NULL,
-	    "max-limit=0/0 limit-at=0/0 priority=8/8 parent=none", NULL, 0 },
+	    "max-limit=0/0 limit-at=0/0 priority=8/8 parent=none", NULL, 0,
+	    NULL },
 	K("/queue tree", "name", "packet-mark=\"\""),
 	L("/routing id", NULL),
 	K("/routing ospf instance", "name", "vrf=main"),
@@ -321,7 +336,7 @@ static const struct nr_ros_menu_def defs[] = {
 	    b_logging_action),
 	KB("/user group", "name", "skin=default", b_user_group),
 	/* the rest, close to alphabetical */
-	O("/caps-man access-list", NULL, NULL),
+	OP("/caps-man access-list", NULL, "action=accept", pr_action),
 	S("/caps-man manager",
 	    "enabled=no certificate=none ca-certificate=none "
 	    "require-peer-certificate=no upgrade-policy=none "
@@ -336,8 +351,8 @@ static const struct nr_ros_menu_def defs[] = {
 	K("/container mounts", "name", NULL),
 	S("/container config", NULL),
 	S("/certificate settings", "crl-store=ram"),
-	O("/interface bridge filter", "chain", "action=accept"),
-	O("/interface bridge nat", "chain", "action=accept"),
+	OP("/interface bridge filter", "chain", "action=accept", pr_action),
+	OP("/interface bridge nat", "chain", "action=accept", pr_action),
 	K("/interface bridge port", "interface",
 	    "pvid=1 frame-types=admit-all trusted=no horizon=none edge=auto "
 	    "broadcast-flood=yes"),
@@ -431,10 +446,10 @@ static const struct nr_ros_menu_def defs[] = {
 	    "doh-max-server-connections=5"),
 	L("/ip dns static", "ttl=1d match-subdomain=no address-list=\"\""),
 	K("/ip firewall address-list", "list,address", NULL),
-	O("/ip firewall filter", "chain", FW_DEFAULTS),
-	O("/ip firewall mangle", "chain", FW_DEFAULTS),
-	O("/ip firewall nat", "chain", FW_DEFAULTS),
-	O("/ip firewall raw", "chain", FW_DEFAULTS),
+	OP("/ip firewall filter", "chain", FW_DEFAULTS, pr_action),
+	OP("/ip firewall mangle", "chain", FW_DEFAULTS, pr_action),
+	OP("/ip firewall nat", "chain", FW_DEFAULTS, pr_action),
+	OP("/ip firewall raw", "chain", FW_DEFAULTS, pr_action),
 	F("/ip firewall service-port", NULL, b_service_port, NR_ROS_M_OPEN),
 	F("/ip hotspot service-port", NULL, b_hotspot_service_port,
 	    NR_ROS_M_OPEN),
@@ -479,10 +494,10 @@ static const struct nr_ros_menu_def defs[] = {
 	    "advertise=yes eui-64=no no-dad=no from-pool=\"\""),
 	K("/ipv6 dhcp-client", "interface", NULL),
 	K("/ipv6 firewall address-list", "list,address", NULL),
-	O("/ipv6 firewall filter", "chain", FW_DEFAULTS),
-	O("/ipv6 firewall mangle", "chain", FW_DEFAULTS),
-	O("/ipv6 firewall nat", "chain", FW_DEFAULTS),
-	O("/ipv6 firewall raw", "chain", FW_DEFAULTS),
+	OP("/ipv6 firewall filter", "chain", FW_DEFAULTS, pr_action),
+	OP("/ipv6 firewall mangle", "chain", FW_DEFAULTS, pr_action),
+	OP("/ipv6 firewall nat", "chain", FW_DEFAULTS, pr_action),
+	OP("/ipv6 firewall raw", "chain", FW_DEFAULTS, pr_action),
 	S("/ip upnp",
 	    "enabled=no show-dummy-rule=yes "
 	    "allow-disable-external-interface=no"),
@@ -555,7 +570,7 @@ static const struct nr_ros_menu_def defs[] = {
 };
 
 static const struct nr_ros_menu_def generic = { NULL, NR_ROS_GENERIC, NULL,
-	NULL, NULL, NULL, NR_ROS_M_OPEN };
+	NULL, NULL, NULL, NR_ROS_M_OPEN, NULL };
 
 static const struct nr_ros_refdef refs[] = {
 	{ "/interface bridge port", "bridge", "/interface bridge", "name",

@@ -41,6 +41,12 @@ struct nr_ros_menu_def {
 	const char *defaults; /* "disabled=no mtu=1500" */
 	const struct nr_ros_builtin *builtins; /* ends with { NULL } */
 	unsigned flags;
+	/* Defaults an export prints even at their default value, as real
+	 * exports print `action=accept` on every firewall rule; NULL or a
+	 * NULL-terminated list of keys, each also in `defaults`. Only the
+	 * writer (export.c) reads it: the model still drops the value, so an
+	 * item without the key equals one with its default. */
+	const char *const *printed;
 };
 
 /* A reference from one menu's property to another menu's items, checked

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/mem.h"
+#include "routeros/intern.h"
 #include "routeros/parse.h"
 #include "routeros/quote.h"
 
@@ -21,7 +22,7 @@ static size_t props_lower(
 	*found = false;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(p->v[mid].key, key);
+		int c = p->v[mid].key == key ? 0 : strcmp(p->v[mid].key, key);
 
 		if (c == 0) {
 			*found = true;
@@ -44,24 +45,42 @@ const struct nr_ros_prop *nr_ros_props_find(
 	return found ? &props->v[i] : NULL;
 }
 
+/* Sets the value of `p` (a secret's own copy, wiped when it goes). */
+static void prop_set(struct nr_ros_prop *p, const char *val)
+{
+	bool own = val && nr_ros_key_sensitive(p->key);
+	const char *v = !val ? NULL : own ? nr_strdup(val) : nr_ros_intern(val);
+
+	if (p->owned) {
+		explicit_bzero((char *)p->val, strlen(p->val));
+		free((char *)p->val);
+	}
+	p->val = v;
+	p->owned = own;
+	p->flag = false;
+}
+
 void nr_ros_props_put(
     struct nr_ros_props *props, const char *key, const char *val)
 {
 	bool found;
 	size_t i = props_lower(props, key, &found);
 
-	if (found) {
-		free(props->v[i].val);
-		props->v[i].val = val ? nr_strdup(val) : NULL;
-		props->v[i].flag = false;
-		return;
+	if (!found) {
+		NR_PUSH(props->v, props->n, props->cap);
+		memmove(&props->v[i + 1], &props->v[i],
+		    (props->n - i - 1) * sizeof(*props->v));
+		memset(&props->v[i], 0, sizeof(props->v[i]));
+		props->v[i].key = nr_ros_intern(key);
 	}
-	NR_PUSH(props->v, props->n, props->cap);
-	memmove(&props->v[i + 1], &props->v[i],
-	    (props->n - i - 1) * sizeof(*props->v));
-	props->v[i].key = nr_strdup(key);
-	props->v[i].val = val ? nr_strdup(val) : NULL;
-	props->v[i].flag = false;
+	prop_set(&props->v[i], val);
+}
+
+void nr_ros_prop_take(struct nr_ros_prop *p, char *val)
+{
+	prop_set(p, NULL);
+	p->val = val;
+	p->owned = true;
 }
 
 void nr_ros_props_put_flag(struct nr_ros_props *props, const char *key)
@@ -79,8 +98,7 @@ void nr_ros_props_del(struct nr_ros_props *props, const char *key)
 
 	if (!found)
 		return;
-	free(props->v[i].key);
-	free(props->v[i].val);
+	prop_set(&props->v[i], NULL);
 	memmove(&props->v[i], &props->v[i + 1],
 	    (props->n - i - 1) * sizeof(*props->v));
 	props->n--;
@@ -88,10 +106,8 @@ void nr_ros_props_del(struct nr_ros_props *props, const char *key)
 
 void nr_ros_props_release(struct nr_ros_props *props)
 {
-	for (size_t i = 0; i < props->n; i++) {
-		free(props->v[i].key);
-		free(props->v[i].val);
-	}
+	for (size_t i = 0; i < props->n; i++)
+		prop_set(&props->v[i], NULL);
 	free(props->v);
 	memset(props, 0, sizeof(*props));
 }
@@ -103,17 +119,18 @@ void nr_ros_props_copy(struct nr_ros_props *dst, const struct nr_ros_props *src)
 		return;
 	dst->v = nr_calloc(src->n, sizeof(*dst->v));
 	dst->n = dst->cap = src->n;
-	for (size_t i = 0; i < src->n; i++) {
-		dst->v[i].key = nr_strdup(src->v[i].key);
-		dst->v[i].val = src->v[i].val ? nr_strdup(src->v[i].val) : NULL;
-		dst->v[i].flag = src->v[i].flag;
-	}
+	memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+	for (size_t i = 0; i < src->n; i++)
+		if (src->v[i].owned)
+			dst->v[i].val = nr_strdup(src->v[i].val);
 }
 
 static bool str_eq(const char *a, const char *b)
 {
+	if (a == b)
+		return true;
 	if (!a || !b)
-		return a == b;
+		return false;
 	return strcmp(a, b) == 0;
 }
 
@@ -123,7 +140,7 @@ bool nr_ros_props_equal(
 	if (a->n != b->n)
 		return false;
 	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i].key, b->v[i].key) != 0 ||
+		if (a->v[i].key != b->v[i].key ||
 		    !str_eq(a->v[i].val, b->v[i].val) ||
 		    a->v[i].flag != b->v[i].flag)
 			return false;
@@ -388,12 +405,6 @@ int nr_ros_builtin_cmp(const struct nr_ros_menu *mn,
 
 /* ---- the key index: open addressing, linear probing ---- */
 
-bool nr_ros_menu_unique_keys(const struct nr_ros_menu *mn)
-{
-	return mn->nkeys && mn->def->kind != NR_ROS_LIST &&
-	    mn->def->kind != NR_ROS_GENERIC;
-}
-
 static size_t khash(const char *s)
 {
 	size_t h = 14695981039346656037ULL;
@@ -401,6 +412,12 @@ static size_t khash(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
+}
+
+bool nr_ros_menu_unique_keys(const struct nr_ros_menu *mn)
+{
+	return mn->nkeys && mn->def->kind != NR_ROS_LIST &&
+	    mn->def->kind != NR_ROS_GENERIC;
 }
 
 static void kput(struct nr_ros_menu *mn, struct nr_ros_item *it)

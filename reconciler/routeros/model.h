@@ -17,9 +17,12 @@
 #include "routeros/menus.h"
 
 struct nr_ros_prop {
-	char *key;
-	char *val; /* NULL: explicitly unset (verbose `!key`) */
+	const char *key; /* interned: equal keys are one pointer */
+	/* NULL: explicitly unset (verbose `!key`); interned, or the prop's
+	 * own copy when it is a secret (owned) */
+	const char *val;
 	bool flag; /* a flag written as a bare word (`blackhole`); val "yes" */
+	bool owned;
 };
 
 struct nr_ros_props {
@@ -103,6 +106,9 @@ const struct nr_ros_prop *nr_ros_props_find(
     const struct nr_ros_props *props, const char *key);
 void nr_ros_props_put(
     struct nr_ros_props *props, const char *key, const char *val);
+/* Gives `p` the value `val` (allocated; the prop owns it and wipes it
+ * when it goes): how a secret's value is put in a model. */
+void nr_ros_prop_take(struct nr_ros_prop *p, char *val);
 /* Sets the flag `key` (written bare, read as "yes"). */
 void nr_ros_props_put_flag(struct nr_ros_props *props, const char *key);
 void nr_ros_props_copy(

@@ -10,6 +10,7 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/mem.h"
+#include "routeros/intern.h"
 
 struct seg {
 	size_t off; /* offset in the logical text */
@@ -20,7 +21,7 @@ struct lx {
 	const char *s; /* logical text */
 	size_t len, p;
 	struct seg *segs;
-	size_t nsegs, csegs;
+	size_t nsegs, csegs, lastseg;
 	struct nr_diags *diags;
 	bool failed; /* the current command had an error */
 	const char *unsupported;
@@ -77,13 +78,22 @@ static void build_logical(
 	}
 }
 
-static struct nr_loc loc_at(const struct lx *lx, size_t off)
+static struct nr_loc loc_at(struct lx *lx, size_t off)
 {
 	size_t lo = 0, hi = lx->nsegs;
 	struct nr_loc l = { 1, 1 };
 
 	if (!lx->nsegs)
 		return l;
+	/* offsets mostly grow: look near the last one first */
+	if (lx->lastseg < lx->nsegs && lx->segs[lx->lastseg].off <= off) {
+		lo = lx->lastseg;
+		while (lo + 1 < lx->nsegs && lx->segs[lo + 1].off <= off &&
+		    lo - lx->lastseg < 4)
+			lo++;
+		if (lo + 1 == lx->nsegs || lx->segs[lo + 1].off > off)
+			hi = lo + 1;
+	}
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 
@@ -92,6 +102,7 @@ static struct nr_loc loc_at(const struct lx *lx, size_t off)
 		else
 			hi = mid;
 	}
+	lx->lastseg = lo;
 	l.line = lx->segs[lo].line;
 	l.col = lx->segs[lo].col + (int)(off - lx->segs[lo].off);
 	return l;
@@ -337,8 +348,17 @@ static char *read_value(struct lx *lx, unsigned *flags)
 		}
 		if (c == '$' && dollar_var(lx))
 			mark_unsupported(lx, "variable");
-		nr_buf_addch(&b, c);
-		lx->p++;
+		{
+			/* a run of plain bytes at once */
+			size_t e = lx->p + 1;
+
+			while (e < lx->len &&
+			    !strchr(" \t\r\n;\"[](){}\\$", lx->s[e]) &&
+			    lx->s[e])
+				e++;
+			nr_buf_add(&b, lx->s + lx->p, e - lx->p);
+			lx->p = e;
+		}
 	}
 	return nr_buf_detach(&b);
 fail:
@@ -369,10 +389,8 @@ static bool at_keyval(const struct lx *lx)
 
 void nr_ros_sel_release(struct nr_ros_sel *sel)
 {
-	for (size_t i = 0; i < sel->nconds; i++) {
-		free(sel->conds[i].key);
+	for (size_t i = 0; i < sel->nconds; i++)
 		free(sel->conds[i].val);
-	}
 	free(sel->conds);
 	for (size_t i = 0; i < sel->nrefs; i++)
 		free(sel->refs[i]);
@@ -451,7 +469,12 @@ static bool read_find(struct lx *lx, struct nr_ros_sel *sel)
 			return skip_balanced(lx);
 		}
 		c = NR_PUSH(sel->conds, sel->nconds, sel->cconds);
-		c->key = read_key(lx);
+		{
+			char *key = read_key(lx);
+
+			c->key = nr_ros_intern(key);
+			free(key);
+		}
 		c->neg = neg;
 		if (neg)
 			continue;
@@ -510,7 +533,7 @@ const char *nr_ros_verb_name(enum nr_ros_verb v)
 static int verb_of(const char *w, size_t n)
 {
 	for (size_t i = 0; i < NR_ARRAY_SIZE(verbs); i++)
-		if (strlen(verbs[i].word) == n &&
+		if (verbs[i].word[0] == w[0] && strlen(verbs[i].word) == n &&
 		    memcmp(verbs[i].word, w, n) == 0)
 			return (int)verbs[i].verb;
 	return -1;
@@ -518,11 +541,9 @@ static int verb_of(const char *w, size_t n)
 
 static void cmd_release(struct nr_ros_cmd *c)
 {
-	free(c->path);
 	free(c->word);
 	nr_ros_sel_release(&c->sel);
 	for (size_t i = 0; i < c->nargs; i++) {
-		free(c->args[i].key);
 		free(c->args[i].val);
 		if (c->args[i].sel) {
 			nr_ros_sel_release(c->args[i].sel);
@@ -570,8 +591,9 @@ static struct nr_ros_arg *push_arg(
 		key = full;
 	}
 	a = NR_PUSH(c->args, c->nargs, c->cargs);
-	a->key = key;
+	a->key = nr_ros_intern(key);
 	a->loc = loc;
+	free(key);
 	return a;
 }
 
@@ -712,7 +734,6 @@ static void numbers_arg(struct nr_ros_cmd *c)
 			c->sel.loc = a->loc;
 			add_refs(&c->sel, a->val, true);
 		}
-		free(a->key);
 		free(a->val);
 		if (a->sel) {
 			nr_ros_sel_release(a->sel);
@@ -770,19 +791,28 @@ static int read_path(struct lx *lx, struct nr_buf *path, char **word)
 	return NR_ROS_OTHER;
 }
 
-static char *path_string(const char *words)
+static const char *path_string(const char *words)
 {
-	return nr_asprintf("/%s", words);
+	char buf[256];
+	size_t n = strlen(words);
+	char *p = n + 2 <= sizeof(buf) ? buf : nr_malloc(n + 2);
+	const char *path;
+
+	p[0] = '/';
+	memcpy(p + 1, words, n + 1);
+	path = nr_ros_intern(p);
+	if (p != buf)
+		free(p);
+	return path;
 }
 
-static void header_version(
-    struct nr_ros_script *out, const char *line, size_t n)
+static void header_version(char **version, const char *line, size_t n)
 {
 	const char *tag = "by RouterOS ";
 	const char *p;
 	size_t k;
 
-	if (out->version)
+	if (*version)
 		return;
 	for (p = line; p + strlen(tag) <= line + n; p++)
 		if (memcmp(p, tag, strlen(tag)) == 0)
@@ -793,12 +823,12 @@ static void header_version(
 	for (k = 0; p + k < line + n && !is_blank(p[k]); k++)
 		;
 	if (k)
-		out->version = nr_strndup(p, k);
+		*version = nr_strndup(p, k);
 }
 
 /* One statement at lx->p. `menu` is the current menu ("" at the root). */
-static void parse_statement(
-    struct lx *lx, struct nr_ros_script *out, struct nr_buf *menu)
+static void parse_statement(struct lx *lx, struct nr_buf *menu,
+    void (*fn)(struct nr_ros_cmd *, void *), void *arg)
 {
 	struct nr_ros_cmd c;
 	size_t start = lx->p;
@@ -888,20 +918,18 @@ static void parse_statement(
 		if (c.verb == NR_ROS_OTHER && !c.unsupported)
 			c.unsupported = "command";
 		c.text = nr_strndup(lx->s + start, lx->p - start);
-		*NR_PUSH(out->v, out->n, out->cap) = c;
-	} else {
-		cmd_release(&c);
+		fn(&c, arg);
 	}
+	cmd_release(&c);
 }
 
-int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
-    struct nr_diags *diags)
+int nr_ros_parse_each(const char *text, size_t len, struct nr_diags *diags,
+    char **version, void (*fn)(struct nr_ros_cmd *c, void *arg), void *arg)
 {
 	struct nr_buf logical = NR_BUF_INIT, menu = NR_BUF_INIT;
 	struct lx lx;
 	size_t errors = diags->errors;
 
-	memset(out, 0, sizeof(*out));
 	memset(&lx, 0, sizeof(lx));
 	lx.diags = diags;
 	build_logical(&lx, &logical, text, len);
@@ -920,7 +948,8 @@ int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
 
 			while (!at_end(&lx) && cur(&lx) != '\n')
 				lx.p++;
-			header_version(out, lx.s + s, lx.p - s);
+			if (version)
+				header_version(version, lx.s + s, lx.p - s);
 			continue;
 		}
 		if (cur(&lx) == '\0') {
@@ -930,10 +959,26 @@ int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
 				lx.p++;
 			continue;
 		}
-		parse_statement(&lx, out, &menu);
+		parse_statement(&lx, &menu, fn, arg);
 	}
 	free(lx.segs);
 	nr_buf_release(&logical);
 	nr_buf_release(&menu);
 	return diags->errors > errors ? NR_ECONFIG : 0;
+}
+
+static void push_cmd(struct nr_ros_cmd *c, void *arg)
+{
+	struct nr_ros_script *out = arg;
+
+	*NR_PUSH(out->v, out->n, out->cap) = *c;
+	memset(c, 0, sizeof(*c));
+}
+
+int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
+    struct nr_diags *diags)
+{
+	memset(out, 0, sizeof(*out));
+	return nr_ros_parse_each(
+	    text, len, diags, &out->version, push_cmd, out);
 }

@@ -31,7 +31,7 @@ enum nr_ros_verb {
 /* One condition of a `[ find ... ]`: `key=val`, `key!=val` (neg), a bare
  * `key` (val NULL: the property is set / true) or `!key` (val NULL, neg). */
 struct nr_ros_cond {
-	char *key;
+	const char *key; /* interned */
 	char *val;
 	bool neg;
 };
@@ -52,7 +52,8 @@ struct nr_ros_sel {
 };
 
 struct nr_ros_arg {
-	char *key; /* full key: ".role" after "local.address" is "local.role" */
+	/* full key: ".role" after "local.address" is "local.role"; interned */
+	const char *key;
 	char *val; /* decoded bytes; NULL for a verbose `!key` marker or sel */
 	struct nr_ros_sel *sel; /* a value given as [ find ... ] or NULL */
 	bool flag; /* a bare word after add/set: a flag (`blackhole`) */
@@ -60,7 +61,7 @@ struct nr_ros_arg {
 };
 
 struct nr_ros_cmd {
-	char *path; /* "/ip firewall filter"; "/" at the root */
+	const char *path; /* "/ip firewall filter"; "/" at the root; interned */
 	enum nr_ros_verb verb;
 	char *word; /* the command word as written ("add", "print") */
 	struct nr_ros_sel sel; /* first positional, [ find ], or numbers= */
@@ -86,6 +87,11 @@ struct nr_ros_script {
  * is in `diags`. Returns 0, or NR_ECONFIG when diags got errors. */
 int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
     struct nr_diags *diags);
+/* The same, streaming: calls fn for each command that parsed, in order
+ * (fn may take what it keeps from *c and zero it; the rest is freed when
+ * fn returns). `version` (may be NULL) gets the header's version. */
+int nr_ros_parse_each(const char *text, size_t len, struct nr_diags *diags,
+    char **version, void (*fn)(struct nr_ros_cmd *c, void *arg), void *arg);
 void nr_ros_script_release(struct nr_ros_script *s);
 void nr_ros_sel_release(struct nr_ros_sel *sel);
 /* The argument `key` of `c`, or NULL. */

@@ -11,7 +11,8 @@ static bool bare_char(unsigned char c)
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9'))
 		return true;
-	return c && strchr("-_.,:/*!@%+<>", c) != NULL;
+	/* `~` and `#` as exports print them (log-prefix=~~~SMB, #FTP) */
+	return c && strchr("-_.,:/*!@%+<>~#", c) != NULL;
 }
 
 bool nr_ros_is_bare(const char *val)

@@ -1,33 +1,12 @@
 # gitops-lib.sh: helpers shared by test-gitops.sh, test-crash.sh and
-# test-faults.sh (sourced after lib.sh). Each scenario runs in its own lab
-# under $T (tests/lab/lab up), with a clone of its bare repository to push
-# from; on exit every lab is brought down (`lab down`: QEMU and sshd), any
-# background helper is killed by its pid, any tmpfs is unmounted.
-export NETREC_BIN
-LAB=$NETREC_SRC/tests/lab/lab
-SSHD=$NETREC_SRC/tests/lab/sshd
-PY=/usr/bin/python3
-LABS=()
-BG=()
-MOUNTS=()
+# test-faults.sh (sourced after lib.sh, whose cleanup brings every lab
+# down on exit, kills the background helpers in BG and unmounts MOUNTS).
+# Each scenario runs in its own lab under $T (newlab), with a clone of its
+# bare repository to push from.
 export GIT_AUTHOR_NAME=netrec-test GIT_AUTHOR_EMAIL=test@netrec.invalid
 export GIT_COMMITTER_NAME=netrec-test GIT_COMMITTER_EMAIL=test@netrec.invalid
 
-cleanup() {
-	local p m l
-	for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done
-	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
-	for l in "${LABS[@]}"; do "$LAB" down "$l" >/dev/null 2>&1; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-for tool in git qemu-system-x86_64 qemu-img qemu-io sshd flock; do
-	if ! command -v $tool >/dev/null; then
-		echo "SKIP: $tool is not installed"
-		exit 0
-	fi
-done
+require git qemu-system-x86_64 qemu-img qemu-io sshd flock
 
 # the simulator: the lab looks for it next to netrec's build
 if [ -z "${NETREC_ROSIM:-}" ]; then
@@ -36,91 +15,25 @@ if [ -z "${NETREC_ROSIM:-}" ]; then
 	done
 fi
 
-# newlab NAME: a fresh lab in $T/NAME and a clone of its repository; sets
-# D (the lab), N (its netrec), G (its bare repository), W (the clone), Y
-# (the clone's network.yaml), DISK
-newlab() {
-	D=$T/$1
-	N=$D/netrec
+# on_newlab NAME (after lib.sh's newlab, which sets D, N, DISK): a clone
+# of the lab's repository; sets G (the bare repository), W (the clone)
+# and Y (the clone's network.yaml)
+on_newlab() {
 	G=$D/network.git
 	W=$T/$1-work
 	Y=$W/network.yaml
-	DISK=$D/vm/chr-lab.qcow2
-	LABS+=("$D")
-	if "$LAB" up "$D" >/dev/null 2>"$T/.lab.err"; then pass; else
-		fail "lab up $1: $(cat "$T/.lab.err")"
-	fi
 	git clone -q "$G" "$W" 2>"$T/.lab.err" || fail "clone $1: $(cat "$T/.lab.err")"
 }
 
-expect_eq() {
-	if [ "$2" == "$3" ]; then pass; else
-		fail "$1: expected [$2], got [$3]"
-	fi
-}
-
-expect_ne() {
-	if [ "$2" != "$3" ]; then pass; else
-		fail "$1: both are [$2]"
-	fi
-}
-
-# jget JSON EXPR: EXPR in Python over `j`, the JSON (strings bare)
-jget() {
-	$PY -c '
-import json, sys
-j = json.loads(sys.argv[1])
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r, separators=(",", ":")))
-' "$1" "$2" 2>&1
-}
-
-# journal EXPR: EXPR over `j`, the entries of DIR/state/journal.jsonl,
-# and `b`, the last begin entry (a line that is not JSON makes it print
-# "torn: LINE")
-journal() {
-	$PY -c '
-import json, sys
-j = []
-for n, l in enumerate(open(sys.argv[1]), 1):
-    if not l.strip():
-        continue
-    try:
-        j.append(json.loads(l))
-    except ValueError:
-        print("torn: %d" % n); sys.exit(0)
-b = ([e for e in j if e.get("event") == "begin"] or [None])[-1]
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r, separators=(",", ":")))
-' "$D/state/journal.jsonl" "$1" 2>&1
-}
-
-# njournal: the number of lines in the journal
-njournal() { wc -l <"$D/state/journal.jsonl" 2>/dev/null || echo 0; }
+# tree: each path with type, mode and size, not inode or mtime: a
+# rollback writes a file again with the content it had
+TREE_FIELDS='%p %y %m %s'
 
 # history EXPR: EXPR over `j`, `netrec history --json` (newest first)
 history() { jget "$("$N" history --json 2>/dev/null)" "$1"; }
 
-# tree DIR: each path with type, mode, size and checksum: equal listings
-# mean nothing was written
-tree() {
-	(
-		cd "$1" &&
-			find . -printf '%p %y %m %s\n' | LC_ALL=C sort &&
-			find . -type f -print0 | LC_ALL=C sort -z |
-			xargs -0 -r sha256sum
-	)
-}
-
-# the lab VM's pid ("" when none runs); its memory size from its command
-# line ("" when none runs)
-vmpid() { cat "$D/vm/routeros.pid" 2>/dev/null; }
-alive() {
-	local st
-	[ -n "$1" ] || return 1
-	st=$(sed -n 's/.*) \([A-Z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null)
-	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
+# vm_mem: the lab VM's memory size from its command line ("" when none
+# runs)
 vm_mem() {
 	local pid
 	pid=$(vmpid)
@@ -141,9 +54,7 @@ stop_vm() {
 	rm -f "$D/vm/routeros.pid"
 }
 
-# marker_is BYTE: the first 4 KiB of the VM disk hold BYTE (read-only,
-# shared: the VM may run)
-marker_is() { qemu-io -r -U -f qcow2 -c "read -P $1 0 4k" "$DISK" >/dev/null 2>&1; }
+# write_marker BYTE: the first 4 KiB of the VM disk (the VM stopped)
 write_marker() { qemu-io -f qcow2 -c "write -P $1 0 4k" "$DISK" >/dev/null; }
 
 # the router's identity, over SSH

@@ -7,49 +7,9 @@
 # stand-ins, whose argv is asserted through DIR/calls.log. plan and apply
 # run with --target host: the other layers have their own tests.
 . "$(dirname "$0")/lib.sh"
-export NETREC_BIN
-LAB=$NETREC_SRC/tests/lab/lab
 MKSYSFS=$NETREC_SRC/tests/lab/mksysfs
-PY=/usr/bin/python3
-MOUNTS=()
-LABS=()
-# a tmpfs left mounted would make the removal of $T fail; `lab down` stops
-# whatever a lab may have started
-cleanup() {
-	local m l
-	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
-	for l in "${LABS[@]}"; do "$LAB" down "$l" >/dev/null 2>&1; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
 
-# --- helpers -------------------------------------------------------------
-
-# newlab NAME: a fresh lab in $T/NAME; sets D
-newlab() {
-	D=$T/$1
-	LABS+=("$D")
-	if "$LAB" up "$D" >/dev/null 2>"$T/.lab.err"; then pass; else
-		fail "lab up $1: $(cat "$T/.lab.err")"
-	fi
-}
-
-expect_eq() {
-	if [ "$2" == "$3" ]; then pass; else
-		fail "$1: expected [$2], got [$3]"
-	fi
-}
-
-# expect_file NAME PATH: the file holds exactly what stdin holds
-expect_file() {
-	cat >"$T/.want"
-	if [ ! -f "$2" ]; then
-		fail "$1: $2 does not exist"
-	elif cmp -s "$T/.want" "$2"; then pass; else
-		fail "$1: $2 differs from the expected content:
-$(diff "$T/.want" "$2")"
-	fi
-}
+# --- helpers (newlab, expect_eq, expect_file, jget, journal, tree: lib.sh)
 
 # expect_calls NAME: DIR/calls.log holds exactly the lines of stdin
 # (empty stdin: no stand-in was called at all)
@@ -57,38 +17,6 @@ expect_calls() {
 	local got=""
 	[ -f "$D/calls.log" ] && got=$(cat "$D/calls.log")
 	expect_eq "$1 (stand-in calls)" "$(cat)" "$got"
-}
-
-# jget JSON EXPR: prints EXPR evaluated in Python with `j` the JSON
-# (strings bare, everything else as compact JSON)
-jget() {
-	$PY -c '
-import json, sys
-j = json.loads(sys.argv[1])
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r, separators=(",", ":")))
-' "$1" "$2" 2>&1
-}
-
-# journal EXPR: EXPR over `j`, the list of DIR/state/journal.jsonl entries
-journal() {
-	$PY -c '
-import json, sys
-j = [json.loads(l) for l in open(sys.argv[1])]
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r, separators=(",", ":")))
-' "$D/state/journal.jsonl" "$1" 2>&1
-}
-
-# tree DIR: each path with its type, mode, owner, size, inode and mtime,
-# then the checksum of each file: equal listings mean nothing was written
-tree() {
-	(
-		cd "$1" &&
-			find . -printf '%p %y %m %u:%g %s %i %T@\n' | LC_ALL=C sort &&
-			find . -type f -print0 | LC_ALL=C sort -z |
-			xargs -0 -r sha256sum
-	)
 }
 
 # no_temp_files NAME: no ".NAME.netrec-XXXXXX" left under root/ or state/
@@ -652,6 +580,8 @@ run "$N" plan --target host -o "$D/p1.json"
 expect_rc planfile-save 0
 expect_eq planfile-mode 600 "$(stat -c %a "$D/p1.json")"
 expect_eq planfile-json 1 "$(jget "$(cat "$D/p1.json")" 'j["format_version"]')"
+expect_eq planfile-source-digest "$(sha256sum <"$D/network.yaml" | cut -d' ' -f1)" \
+	"$(jget "$(cat "$D/p1.json")" 'j["source_digest"]')"
 run "$N" apply --target host --yes "$D/p1.json"
 expect_rc planfile-apply 0
 expect_converged planfile-apply

@@ -36,7 +36,8 @@ run "$N" ros fmt "$T/a.rsc"
 expect_rc fmt 0
 expect_in fmt "/interface bridge port add bridge=bridge1 interface=ether3" "$out"
 expect_in fmt "/system identity set name=r1" "$out"
-expect_not_in fmt "accept" "$out"
+# real exports print action=accept on every accept rule: so does fmt
+expect_in fmt "/ip firewall filter add action=accept chain=input connection-state=established,related" "$out"
 printf '%s\n' "$out" >"$T/a.fmt"
 
 run "$N" ros fmt - <"$T/a.rsc"
@@ -62,6 +63,27 @@ want=$("$N" ros fmt "$T/b.rsc")
 run "$N" ros diff "$T/b.rsc" "$T/b.rsc"
 expect_rc diff-self 0
 [ -z "$out" ] && pass || fail "diff of a file with itself: $out"
+
+# a rule without action is the rule with action=accept: the same fmt
+# (which prints the action), no diff either way
+printf '/ip firewall filter\nadd chain=input\n' >"$T/noaction.rsc"
+printf '/ip firewall filter\nadd action=accept chain=input\n' >"$T/accept.rsc"
+printf '/ip firewall filter\nadd action=drop chain=input\n' >"$T/drop.rsc"
+run "$N" ros fmt "$T/noaction.rsc"
+expect_rc fmt-noaction 0
+expect_eq fmt-noaction "/ip firewall filter add action=accept chain=input" "$out"
+noaction=$out
+run "$N" ros fmt "$T/accept.rsc"
+expect_eq fmt-accept "$noaction" "$out"
+run "$N" ros diff "$T/noaction.rsc" "$T/accept.rsc"
+expect_rc diff-noaction-accept 0
+expect_eq diff-noaction-accept "" "$out"
+run "$N" ros diff "$T/accept.rsc" "$T/noaction.rsc"
+expect_rc diff-accept-noaction 0
+expect_eq diff-accept-noaction "" "$out"
+# (while another action is a change)
+run "$N" ros diff "$T/noaction.rsc" "$T/drop.rsc"
+expect_in diff-noaction-drop "action=drop" "$out"
 
 # syntax errors: every one, located, with the line and a caret
 printf '/ip address\nadd address=1.1.1.1/24 interface=ether1 ]\nadd comment="open\n' >"$T/bad.rsc"

@@ -2,8 +2,10 @@
 # test-rosim: the RouterOS simulator (tests/lab/rosim) behind the lab's
 # real OpenSSH sshd, driven over SSH and SFTP as netrec drives a router:
 # CRLF output and exit status 0; /export in the corpus's format (header,
-# menu headers in dependency order, defaults omitted, 80-column wrapping,
-# terse and verbose, show-sensitive, file=); add/set/remove/move/enable/
+# menu headers in dependency order, items in list order: firewall rules
+# across chains as they run; defaults omitted but action=accept printed,
+# 80-column wrapping, terse and verbose, show-sensitive, file=);
+# add/set/remove/move/enable/
 # disable with find and place-before and stable *ids; the real error
 # texts; SFTP uploads in /file, /import (success, a failing line, a syntax
 # error, a missing file, dry-run), /file remove; /user never exported; the
@@ -104,15 +106,15 @@ add address=192.168.10.1/24 interface=ether2 network=192.168.10.0
 /ip dhcp-client
 add comment=admin_interface interface=ether1
 /ip firewall filter
-add chain=input comment=\"a long comment that certainly makes this line wrap at eighty columns\" connection-state=established,related
+add action=accept chain=input comment=\"a long comment that certainly makes this line wrap at eighty columns\" connection-state=established,related
 /system identity
 set name=lab-router" "$(sed 1,2d <<<"$out" | sed -e ':a' -e '/\\$/{N;s/\\\n    //;ba' -e '}')"
 # the long line wraps: a trailing backslash, 4 spaces, at most 80 columns
 expect_eq wrap-80 "" "$(awk 'length($0) > 80' <<<"$out")"
-expect_eq wrap-shape 1 "$(grep -c '^add chain=input comment="a long.*\\$' <<<"$out")"
+expect_eq wrap-shape 1 "$(grep -c '^add action=accept chain=input comment="a long.*\\$' <<<"$out")"
 expect_eq wrap-indent 1 "$(grep -c '^    .*connection-state=established,related$' <<<"$out")"
 rt /export terse
-expect_in terse-line '/ip firewall filter add chain=input comment="a long comment that certainly makes this line wrap at eighty columns" connection-state=established,related' "$out"
+expect_in terse-line '/ip firewall filter add action=accept chain=input comment="a long comment that certainly makes this line wrap at eighty columns" connection-state=established,related' "$out"
 expect_not_in terse-no-wrap '\' "$out"
 expect_eq terse-lines 6 "$(sed 1,2d <<<"$out" | grep -c '^/')"
 rt /export verbose
@@ -157,7 +159,7 @@ ida=$(grep comment=A <<<"$out" | awk '{print $1}')
 [[ "$ids" == *"$idc"* && "$ids" == *"$ida"* && "$idc" == \** ]] && pass ||
 	fail "ids changed by move: $ids vs $idc $ida"
 rt /export
-expect_in export-disabled "add chain=forward comment=B disabled=yes" "$out"
+expect_in export-disabled "add action=accept chain=forward comment=B disabled=yes" "$out"
 rt '/ip firewall filter enable [ find comment=B ]'
 rt "/ip firewall filter remove $ida"
 rt '/ip firewall filter print show-ids'
@@ -170,6 +172,59 @@ idd=$(grep comment=D <<<"$out" | awk '{print $1}')
 [[ "$ids" != *"$idd "* ]] && pass || fail "a new item took an old id: $idd in $ids"
 # the state file holds the ids (one file, readable by tests)
 expect_in state-ids "id=$((16#${idc#\*}))" "$(cat "$L/ssh/router.state")"
+
+# the export prints every menu in the router's list order, as real
+# exports do: firewall rules in one global order across chains (not
+# grouped by chain), keyed items as they were added; `move` changes it
+# block MENU: the items of MENU in the last compact /export, unwrapped
+block() {
+	sed 1,2d <<<"$out" | sed -e ':a' -e '/\\$/{N;s/\\\n    //;ba' -e '}' |
+		awk -v m="$1" '/^\//{on = ($0 == m); next} on'
+}
+rt '/ip firewall filter add chain=input comment=I1'
+rt '/ip firewall filter add chain=forward action=drop comment=F1'
+rt '/ip firewall filter add chain=input comment=I2'
+rt /export
+expect_eq export-interleaved "add action=drop chain=forward comment=C
+add action=accept chain=forward comment=B
+add action=accept chain=forward comment=D
+add action=accept chain=input comment=I1
+add action=drop chain=forward comment=F1
+add action=accept chain=input comment=I2" "$(block '/ip firewall filter')"
+rt '/ip firewall filter move [ find comment=I2 ] destination=[ find comment=F1 ]'
+rt '/ip firewall filter move [ find comment=D ] destination=[ find comment=C ]'
+rt /export
+expect_eq export-moved "add action=accept chain=forward comment=D
+add action=drop chain=forward comment=C
+add action=accept chain=forward comment=B
+add action=accept chain=input comment=I1
+add action=accept chain=input comment=I2
+add action=drop chain=forward comment=F1" "$(block '/ip firewall filter')"
+rt /ip firewall filter export terse
+expect_eq export-moved-terse "/ip firewall filter add action=accept chain=forward comment=D
+/ip firewall filter add action=drop chain=forward comment=C
+/ip firewall filter add action=accept chain=forward comment=B
+/ip firewall filter add action=accept chain=input comment=I1
+/ip firewall filter add action=accept chain=input comment=I2
+/ip firewall filter add action=drop chain=forward comment=F1" "$(sed 1,2d <<<"$out")"
+# fmt, the canonical form, groups the rules by chain
+"$L/router" /export terse >"$T/interleaved.rsc"
+run "$N" ros fmt "$T/interleaved.rsc"
+expect_in fmt-by-chain "/ip firewall filter add action=accept chain=forward comment=D
+/ip firewall filter add action=drop chain=forward comment=C
+/ip firewall filter add action=accept chain=forward comment=B
+/ip firewall filter add action=drop chain=forward comment=F1
+/ip firewall filter add action=accept chain=input comment=I1
+/ip firewall filter add action=accept chain=input comment=I2" "$out"
+rt '/interface bridge add name=zz-late'
+rt '/interface bridge add name=aa-later'
+rt /export
+expect_eq export-keyed-order "add name=bridge1
+add name=zz-late
+add name=aa-later" "$(block '/interface bridge')"
+for c in I1 I2 F1; do rt "/ip firewall filter remove [ find comment=$c ]"; done
+rt '/interface bridge remove [ find name=zz-late ]'
+rt '/interface bridge remove [ find name=aa-later ]'
 
 # a hostile value survives the state file and comes back escaped
 rt '/ip route add dst-address=10.66.0.0/16 gateway=192.168.10.254 comment="q\"d\$v\\b\nl\D0\9F;[x] \$(y) {z}"'

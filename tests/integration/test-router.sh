@@ -2,61 +2,35 @@
 # test-router: the router layer (issue 5, sections 4-7) against the
 # RouterOS simulator behind the lab's real OpenSSH sshd on 127.0.0.1 (never
 # any other address): plan and apply with the exact commands, the upload
-# removed from the router's file store and the journal; drift repaired by
-# exactly the repairing commands; ordered firewall lists repaired with
-# place-before/move, never by removing a chain; /user (never exported)
-# added once, then set, then removed; secrets resolved only by apply,
-# rotations applied, a missing or unsafe secret stopping everything before
-# a change, and no secret value in any output or file; a line the router
-# refuses at import; transport faults (router down, unknown and changed
-# host keys, a refused key, a connection dropped mid-import); hostile
-# values (quotes, ;, $, [ ], \, a newline, UTF-8) held exactly; validate
-# locating RouterOS errors in network.yaml; `ros fmt`/`ros diff` on the
-# router's own export; and reset mode (the whole config after a
-# reset-configuration). Each part names its brief section (issue 5 tests
-# 1-9). Set NETREC_BIN/NETREC_ROSIM to test another build.
+# named by the digest of the plan's script (secrets masked) and removed
+# from the router's file store (with any of netrec's own leftovers, and
+# nothing else), and the journal; drift repaired by exactly the repairing
+# commands; ordered firewall lists repaired with place-before/move, never
+# by removing a chain; /user (never exported) added once, then set, then
+# removed; secrets resolved only by apply, rotations applied, a missing or
+# unsafe secret stopping everything before a change, and no secret value in
+# any output or file; a line the router refuses at import; transport faults
+# (router down, unknown and changed host keys, a refused key, a connection
+# dropped mid-import); hostile values (quotes, ;, $, [ ], \, a newline,
+# UTF-8) held exactly; validate locating RouterOS errors in network.yaml;
+# `ros fmt`/`ros diff` on the router's own export; and reset mode (the
+# whole config after a reset-configuration). Each part names its brief
+# section (issue 5 tests 1-9). Set NETREC_BIN/NETREC_ROSIM to test another
+# build.
 . "$(dirname "$0")/lib.sh"
-export NETREC_BIN
-LAB=$NETREC_SRC/tests/lab/lab
-SSHD=$NETREC_SRC/tests/lab/sshd
 ROSIM=${NETREC_ROSIM:-$NETREC_SRC/build/tests/lab/rosim/rosim}
 export NETREC_ROSIM=$ROSIM
-PY=/usr/bin/python3
-LABS=()
-BGPIDS=()
-IMMUTABLE=()
 SECRETS=()
 LOG=$T/netrec-output.log
 : >"$LOG"
+# tree: paths, modes, sizes, mtimes and checksums (equal: unchanged)
+TREE_FIELDS='%p %y %m %s %T@'
 
-# `lab down` for every lab (it stops its sshd), whatever happened
-cleanup() {
-	local p l
-	for p in "${BGPIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${IMMUTABLE[@]}"; do chattr -i "$p" 2>/dev/null; done
-	for l in "${LABS[@]}"; do "$LAB" down "$l" >/dev/null 2>&1; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
+# --- helpers (newlab, expect_eq, jget, journal, njournal, tree: lib.sh) ---
 
-# --- helpers -------------------------------------------------------------
-
-expect_eq() {
-	if [ "$2" == "$3" ]; then pass; else
-		fail "$1: expected [$2], got [$3]"
-	fi
-}
-
-# newlab NAME: a fresh lab in $T/NAME; sets D, N (its netrec), R (its
-# router command), PORT, and adds its two secrets to SECRETS
-newlab() {
-	D=$T/$1
-	LABS+=("$D")
-	if "$LAB" up "$D" >/dev/null 2>"$T/.lab.err"; then pass; else
-		fail "lab up $1: $(cat "$T/.lab.err")"
-	fi
-	N=$D/netrec
-	R=$D/router
+# on_newlab (after lib.sh's newlab, which sets D, N and R): sets PORT and
+# adds the lab's two secrets to SECRETS
+on_newlab() {
 	PORT=$(cat "$D/ssh/port")
 	SECRETS+=("$(opvalue)" "$(cat "$D/secrets/wg0.key")")
 }
@@ -122,37 +96,6 @@ X
 }
 cfg_sub() { cfg_edit sub "$1" "$2" || fail "cfg_sub [$1]"; }
 cfg_add_after() { cfg_edit after "$1" "$2" || fail "cfg_add_after [$1]"; }
-
-# journal EXPR: EXPR over `j`, the list of DIR/state/journal.jsonl entries
-journal() {
-	$PY -c '
-import json, sys
-j = [json.loads(l) for l in open(sys.argv[1])]
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r, separators=(",", ":")))
-' "$D/state/journal.jsonl" "$1" 2>&1
-}
-njournal() { [ -f "$D/state/journal.jsonl" ] && wc -l <"$D/state/journal.jsonl" || echo 0; }
-
-# jget JSON EXPR
-jget() {
-	$PY -c '
-import json, sys
-j = json.loads(sys.argv[1])
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r, separators=(",", ":")))
-' "$1" "$2" 2>&1
-}
-
-# tree DIR: paths, modes, sizes, mtimes and checksums (equal: unchanged)
-tree() {
-	(
-		cd "$1" &&
-			find . -printf '%p %y %m %s %T@\n' | LC_ALL=C sort &&
-			find . -type f -print0 | LC_ALL=C sort -z |
-			xargs -0 -r sha256sum
-	)
-}
 
 # the router's file store: no upload of netrec's may stay there
 expect_no_uploads() {
@@ -235,6 +178,7 @@ expect_eq plan-commands "$LAB_CMDS" \
 expect_in plan-summary "Plan: 0 to create, 1 to update, 0 to delete" "$out"
 nr --json plan --target router
 expect_rc plan-json 0
+plan_json=$out
 expect_eq plan-json-change \
 	'[["router[127.0.0.1]","update","none","5 RouterOS commands"]]' \
 	"$(jget "$out" '[[c["address"], c["action"], c["disruption"], c["reason"]] for c in j["changes"]]')"
@@ -246,7 +190,7 @@ expect_eq plan-no-journal 0 "$(njournal)"
 # the upload's name, seen in the file store while the import runs
 (while :; do ls "$D/ssh/files"; done >"$T/uploads.seen" 2>/dev/null) &
 watcher=$!
-BGPIDS+=("$watcher")
+BG+=("$watcher")
 nr apply --yes --target router
 expect_rc apply 0
 kill "$watcher" 2>/dev/null
@@ -258,8 +202,13 @@ rt /export terse show-sensitive
 expect_in apply-wg-key "/interface wireguard add listen-port=13231 name=wg0 private-key=\"$(cat "$D/secrets/wg0.key")\"" "$out"
 expect_eq apply-admin-password "\"$(opvalue)\"" "$(password_of admin)"
 names=$(sort -u "$T/uploads.seen")
-expect_eq upload-seen 1 "$(grep -c '^netrec-[0-9]*\.rsc$' <<<"$names")"
+expect_eq upload-seen 1 "$(grep -cE '^netrec-[0-9a-f]{16}\.rsc$' <<<"$names")"
 expect_not_in upload-not-auto ".auto.rsc" "$names"
+# named by the SHA-256 of the script as the plan shows it (each secret
+# "(sensitive value changed)"), never of the text holding the values
+expect_eq upload-named-by-plan \
+	"netrec-$(jget "$plan_json" '__import__("hashlib").sha256(j["changes"][0]["diff"].encode()).hexdigest()[:16]').rsc" \
+	"$(grep '^netrec-' <<<"$names")"
 expect_no_uploads apply
 expect_eq apply-journal \
 	'[["begin","apply",["router[127.0.0.1]"]],["end","applied",["router[127.0.0.1]"],null]]' \
@@ -528,7 +477,7 @@ nr apply --yes --target router
 expect_rc hostile-apply 0
 hostile_export=$(body)
 expect_in hostile-export-identity '/system identity set name="r\"o;u\$t[e]r\\x\n\D0\9F\D1\80\D0\B8\D0\B2\D0\B5\D1\82"' "$hostile_export"
-expect_in hostile-export-comment '/ip firewall filter add chain=input comment="a\"b;c\$d[e]f\\g\nh \D0\9F\D1\80" dst-port=22 protocol=tcp' "$hostile_export"
+expect_in hostile-export-comment '/ip firewall filter add action=accept chain=input comment="a\"b;c\$d[e]f\\g\nh \D0\9F\D1\80" dst-port=22 protocol=tcp' "$hostile_export"
 # the bytes the router holds (print shows them raw; CRLF as LF)
 expect_eq hostile-identity-bytes "$(printf '  name: r"o;u$t[e]r\\x\nПривет')" \
 	"$("$R" /system identity print | tr -d '\r')"
@@ -591,35 +540,35 @@ nr plan --target router --detailed-exitcode
 expect_rc diff-drifted-converged 0
 
 # --- 9. validate locates RouterOS errors in network.yaml -----------------
+# One case a row: NAME|EDIT|COLUMN|APPLY|MESSAGE|TEXT. EDIT is "sub"
+# (TEXT replaces the address line) or "after" (TEXT goes after it);
+# validate fails with MESSAGE at TEXT's line and COLUMN. APPLY "yes": plan
+# and apply fail too, the router unchanged and nothing journaled.
+ADDRESS="/ip address add address=192.168.10.1/24 interface=ether2 network=192.168.10.0"
+VALIDATE_CASES=(
+	'syntax|sub|29|yes|syntax error (unterminated string)|/ip address add address="192.168.10.1/24 interface=ether2'
+	"script|after|5|no|unsupported script command ':global' in a declared config|:global x 5"
+	'variable|sub|5|no|unsupported variable|/ip address add address=192.168.10.1/24 interface=ether2 network=192.168.10.0 comment=$x'
+)
 cp "$D/network.yaml" "$T/good.yaml"
-cfg_sub "/ip address add address=192.168.10.1/24 interface=ether2 network=192.168.10.0" \
-	'/ip address add address="192.168.10.1/24 interface=ether2'
-line=$(grep -n '^    /ip address add address="192.168.10.1/24 interface=ether2$' "$D/network.yaml" | cut -d: -f1)
-run "$N" validate
-expect_rc validate-syntax 1
-expect_in validate-syntax-where "network.yaml:$line:29: router.config: syntax error (unterminated string)" "$err"
-nr plan --target router
-expect_rc validate-syntax-plan 1
-n0=$(njournal)
-export_before=$(body)
-nr apply --yes --target router
-expect_rc validate-syntax-apply 1
-expect_eq validate-syntax-unchanged "$export_before" "$(body)"
-expect_eq validate-syntax-no-attempt "$n0" "$(njournal)"
-cp "$T/good.yaml" "$D/network.yaml"
-cfg_add_after "/ip address add address=192.168.10.1/24 interface=ether2 network=192.168.10.0" \
-	':global x 5'
-line=$(grep -n '^    :global x 5$' "$D/network.yaml" | cut -d: -f1)
-run "$N" validate
-expect_rc validate-script 1
-expect_in validate-script-where "network.yaml:$line:5: router.config: unsupported script command ':global' in a declared config" "$err"
-cp "$T/good.yaml" "$D/network.yaml"
-cfg_sub "/ip address add address=192.168.10.1/24 interface=ether2 network=192.168.10.0" \
-	'/ip address add address=192.168.10.1/24 interface=ether2 network=192.168.10.0 comment=$x'
-line=$(grep -n 'comment=\$x$' "$D/network.yaml" | cut -d: -f1)
-run "$N" validate
-expect_rc validate-variable 1
-expect_in validate-variable-where "network.yaml:$line:5: router.config: unsupported variable" "$err"
+for c in "${VALIDATE_CASES[@]}"; do
+	IFS='|' read -r name edit col apply msg text <<<"$c"
+	cp "$T/good.yaml" "$D/network.yaml"
+	cfg_edit "$edit" "$ADDRESS" "$text" || fail "validate-$name: cfg_edit"
+	line=$(grep -nxF "    $text" "$D/network.yaml" | cut -d: -f1)
+	run "$N" validate
+	expect_rc "validate-$name" 1
+	expect_in "validate-$name-where" "network.yaml:$line:$col: router.config: $msg" "$err"
+	[ "$apply" = yes ] || continue
+	nr plan --target router
+	expect_rc "validate-$name-plan" 1
+	n0=$(njournal)
+	export_before=$(body)
+	nr apply --yes --target router
+	expect_rc "validate-$name-apply" 1
+	expect_eq "validate-$name-unchanged" "$export_before" "$(body)"
+	expect_eq "validate-$name-no-attempt" "$n0" "$(njournal)"
+done
 cp "$T/good.yaml" "$D/network.yaml"
 run "$N" validate
 expect_rc validate-good 0
@@ -785,13 +734,27 @@ expect_eq drop-after-journal "failed" "$(journal 'j[-1]["outcome"]')"
 expect_eq drop-after-imported "$LAB_EXPORT" "$(body)"
 expect_no_uploads drop-after
 # an upload left by an attempt that could not clean up is removed by the
-# next apply (here: put there by hand)
-printf '/system identity set name=x\n' >"$D/ssh/files/netrec-99999.rsc"
+# next apply (here: put there by hand); only netrec's own names are
+# (netrec-<16 hex>.rsc, netrec-reset-<16 hex>.rsc, and the netrec-<pid>
+# names of older versions), not look-alikes
+LEFTOVERS="netrec-0123456789abcdef.rsc netrec-reset-fedcba9876543210.rsc
+netrec-99999.rsc netrec-reset-4242.rsc"
+LOOKALIKES="netrec-12345678901.rsc netrec-0123456789abcde.rsc
+netrec-0123456789abcdef0.rsc netrec-0123456789ABCDEF.rsc
+netrec-reset-.rsc netrec-reset-0123456789abcdefg.rsc
+netrec-0123456789abcdef.rsc.txt netrec-0123456789abcdef.auto.rsc"
+for f in $LEFTOVERS; do printf '/system identity set name=x\n' >"$D/ssh/files/$f"; done
+for f in $LOOKALIKES; do printf 'keep\n' >"$D/ssh/files/$f"; done
 printf 'keep\n' >"$D/ssh/files/netrec-notes.txt"
 cp "$T/passwd.good" "$D/ssh/passwd"
 nr apply --yes --target router
 expect_rc drop-later-apply 0
 expect_eq drop-later-export "$LAB_EXPORT" "$(body)"
+expect_eq drop-later-leftovers-removed "" \
+	"$(for f in $LEFTOVERS; do [ -e "$D/ssh/files/$f" ] && echo "$f"; done)"
+expect_eq drop-later-lookalikes-kept "$(xargs <<<"$LOOKALIKES")" \
+	"$(for f in $LOOKALIKES; do [ "$(cat "$D/ssh/files/$f" 2>&1)" = keep ] && echo "$f"; done | xargs)"
+for f in $LOOKALIKES; do rm -f "$D/ssh/files/$f"; done
 expect_no_uploads drop-later-cleanup
 expect_eq drop-later-other-file-kept "keep" "$(cat "$D/ssh/files/netrec-notes.txt" 2>&1)"
 nr plan --target router --detailed-exitcode
@@ -812,6 +775,10 @@ expect_eq reset-admin-password "\"$(opvalue)\"" "$(password_of admin)"
 rt /log print
 expect_in reset-happened "configuration was reset" "$out"
 expect_in reset-script-ran "Script file loaded and executed successfully" "$out"
+# reset_names: the scripts run after each reset, from the router's log
+reset_names() { "$R" /log print | tr -d '\r' | sed -n 's/.*run-after-reset \([^ :]*\): .*/\1/p'; }
+reset_name=$(reset_names)
+expect_eq reset-upload-name 1 "$(grep -cE '^netrec-reset-[0-9a-f]{16}\.rsc$' <<<"$reset_name")"
 # the uploaded script holds the secret values: not left behind
 expect_no_uploads reset
 nr plan --target router --detailed-exitcode
@@ -822,6 +789,15 @@ expect_rc reset-drift-apply 0
 expect_eq reset-drift-export "$LAB_EXPORT" "$(body)"
 expect_no_uploads reset-drift
 expect_eq reset-journal '["applied",["router[127.0.0.1]"]]' "$(journal '[j[-1]["outcome"], j[-1]["done"]]')"
+# the name is the digest of the whole config with its secrets masked: the
+# same config again, and again with a rotated secret, gives the same name
+setwg "$(head -c 32 /dev/urandom | base64)"
+nr apply --yes --target router
+expect_rc reset-rotate-apply 0
+rt /export terse show-sensitive
+expect_in reset-rotate-wg "private-key=\"$(cat "$D/secrets/wg0.key")\"" "$out"
+expect_eq reset-names-same "$reset_name $reset_name $reset_name" "$(reset_names | xargs)"
+expect_no_uploads reset-rotate
 
 # --- 4 (end). no secret value anywhere -----------------------------------
 for l in "${LABS[@]}"; do

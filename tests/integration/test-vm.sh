@@ -9,64 +9,10 @@
 # from vm.image_source, and never overwritten. Every lab is stopped with
 # `lab down` on exit, and no QEMU of any lab may remain.
 . "$(dirname "$0")/lib.sh"
-export NETREC_BIN
-LAB=$NETREC_SRC/tests/lab/lab
-PY=/usr/bin/python3
-LABS=()
+require qemu-system-x86_64 qemu-img qemu-io
 
-cleanup() {
-	local l
-	for l in "${LABS[@]}"; do
-		"$LAB" down "$l" >/dev/null 2>&1
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-for tool in qemu-system-x86_64 qemu-img qemu-io; do
-	if ! command -v $tool >/dev/null; then
-		echo "SKIP: $tool is not installed"
-		exit 0
-	fi
-done
-
-# --- helpers -------------------------------------------------------------
-
-# newlab NAME: a fresh lab in $T/NAME; sets D, N (its netrec), DISK, Y
-newlab() {
-	D=$T/$1
-	N=$D/netrec
-	DISK=$D/vm/chr-lab.qcow2
-	Y=$D/network.yaml
-	LABS+=("$D")
-	if "$LAB" up "$D" >/dev/null 2>"$T/.lab.err"; then pass; else
-		fail "lab up $1: $(cat "$T/.lab.err")"
-	fi
-}
-
-expect_eq() {
-	if [ "$2" == "$3" ]; then pass; else
-		fail "$1: expected [$2], got [$3]"
-	fi
-}
-
-expect_ne() {
-	if [ "$2" != "$3" ]; then pass; else
-		fail "$1: both are [$2]"
-	fi
-}
-
-# the lab VM's pid from its pidfile ("" when there is none)
-vmpid() { cat "$D/vm/routeros.pid" 2>/dev/null; }
-
-# alive PID: the process runs (a zombie does not: a daemonized QEMU that
-# exited waits for init to reap it, which here can take a second or two)
-alive() {
-	local st
-	[ -n "$1" ] || return 1
-	st=$(sed -n 's/.*) \([A-Z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null)
-	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
+# --- helpers (newlab, expect_eq, expect_ne, jget, journal, vmpid, alive,
+# marker_is: lib.sh)
 
 # cmdline PID: /proc/PID/cmdline, one word a line
 cmdline() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null; }
@@ -107,31 +53,8 @@ snapnames() {
 	qemu-img snapshot -U -l "$DISK" 2>&1 | awk 'NR > 2 { print $2 }'
 }
 
-# journal EXPR: EXPR over `j`, the list of DIR/state/journal.jsonl entries
-journal() {
-	$PY -c '
-import json, sys
-j = [json.loads(l) for l in open(sys.argv[1])]
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r, separators=(",", ":")))
-' "$D/state/journal.jsonl" "$1" 2>&1
-}
-
-# jget JSON EXPR
-jget() {
-	$PY -c '
-import json, sys
-j = json.loads(sys.argv[1])
-r = eval(sys.argv[2])
-print(r if isinstance(r, str) else json.dumps(r, separators=(",", ":")))
-' "$1" "$2" 2>&1
-}
-
 # setyaml SED-EXPR: edits the lab's network.yaml
 setyaml() { sed -i "$1" "$Y"; }
-
-# marker OFFSET-PATTERN: reads the first 4 KiB back (read-only, shared)
-marker_is() { qemu-io -r -U -f qcow2 -c "read -P $1 0 4k" "$DISK" >/dev/null 2>&1; }
 
 # The command line netrec must give the lab VM (memory as given).
 want_cmdline() {

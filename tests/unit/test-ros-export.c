@@ -1,7 +1,8 @@
 /* test-ros-export: the /export writer a simulator answers with: header
  * lines, compact form with menu headers and 80-column wrapping (never
  * inside an escape, reading back to the same configuration), terse,
- * verbose, show-sensitive and CRLF. */
+ * verbose, show-sensitive and CRLF; defaults printed anyway (a firewall
+ * rule's action=accept) and the router's list order. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,12 +197,170 @@ static void test_verbose(void **state)
 	free(want);
 }
 
+/* Real exports print action=accept on every firewall rule; the model
+ * still takes a rule without action for the same rule. */
+static void test_action_printed(void **state)
+{
+	struct nr_ros_export_opts o = { 0 };
+	char *a, *b, *out;
+
+	(void)state;
+	a = fmt("/ip firewall filter add chain=input\n");
+	b = fmt("/ip firewall filter add action=accept chain=input\n");
+	assert_string_equal(
+	    a, "/ip firewall filter add action=accept chain=input\n");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* in its sorted place; another action is printed once; every
+	 * firewall menu and the CAPsMAN access list */
+	a = fmt("/ip firewall nat add chain=srcnat comment=x "
+		"out-interface=ether1\n"
+		"/ip firewall nat add chain=srcnat action=masquerade\n"
+		"/ipv6 firewall filter add chain=input\n"
+		"/ip firewall raw add chain=prerouting disabled=yes\n"
+		"/ip firewall mangle add chain=forward log=no\n"
+		"/interface bridge filter add chain=forward\n"
+		"/caps-man access-list add comment=ap\n");
+	assert_non_null(strstr(a,
+	    "/ip firewall nat add action=accept chain=srcnat comment=x "
+	    "out-interface=ether1\n"));
+	assert_non_null(
+	    strstr(a, "/ip firewall nat add action=masquerade chain=srcnat\n"));
+	assert_null(strstr(a, "action=accept action"));
+	assert_null(strstr(a, "action=masquerade action"));
+	assert_non_null(
+	    strstr(a, "/ipv6 firewall filter add action=accept chain=input\n"));
+	assert_non_null(strstr(a,
+	    "/ip firewall raw add action=accept chain=prerouting "
+	    "disabled=yes\n"));
+	assert_non_null(
+	    strstr(a, "/ip firewall mangle add action=accept chain=forward\n"));
+	assert_non_null(strstr(
+	    a, "/interface bridge filter add action=accept chain=forward\n"));
+	assert_non_null(
+	    strstr(a, "/caps-man access-list add action=accept comment=ap\n"));
+	/* idempotent */
+	b = fmt(a);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* other defaults stay omitted, and menus without the marker print
+	 * no default action (a CAPsMAN provisioning rule's action=none) */
+	a = fmt("/caps-man provisioning add action=none comment=p\n"
+		"/ip address add address=10.0.0.1/24 interface=ether1\n");
+	assert_null(strstr(a, "action="));
+	assert_null(strstr(a, "log=no"));
+	free(a);
+
+	/* the router's /export prints it too, compact and terse; verbose
+	 * once */
+	out = export("/ip firewall filter add chain=input "
+		     "comment=\"first rule\"\n",
+	    &o);
+	assert_string_equal(out,
+	    "/ip firewall filter\n"
+	    "add action=accept chain=input comment=\"first rule\"\n");
+	free(out);
+	o.flags = NR_ROS_EXPORT_TERSE;
+	out = export("/ip firewall filter add chain=input\n", &o);
+	assert_string_equal(
+	    out, "/ip firewall filter add action=accept chain=input\n");
+	free(out);
+	o.flags = NR_ROS_EXPORT_TERSE | NR_ROS_EXPORT_VERBOSE;
+	out = export("/ip firewall filter add chain=input\n", &o);
+	assert_non_null(strstr(out, " action=accept chain=input "));
+	assert_null(strstr(strstr(out, "action=accept") + 1, "action="));
+	free(out);
+}
+
+/* A router's /export prints items in list order (the rules of all chains
+ * interleaved as they run, keyed items as added), built-ins first; the
+ * canonical form groups rules by chain and sorts keyed items. */
+static void test_router_order(void **state)
+{
+	static const char text[] =
+	    "/ip firewall filter add chain=input comment=i1\n"
+	    "/ip firewall filter add chain=forward comment=f1\n"
+	    "/ip firewall filter add chain=input comment=i2\n"
+	    "/ip firewall filter add chain=forward comment=f0 "
+	    "place-before=[ find comment=f1 ]\n"
+	    "/interface bridge add name=br2\n"
+	    "/interface bridge add name=br1\n"
+	    "/interface list add name=LAN\n"
+	    "/interface list set [ find name=all ] comment=every\n";
+	struct nr_ros_export_opts o = { 0 };
+	char *out, *canon, *back;
+
+	(void)state;
+	o.flags = NR_ROS_EXPORT_TERSE;
+	out = export(text, &o);
+	assert_string_equal(out,
+	    "/interface bridge add name=br2\n"
+	    "/interface bridge add name=br1\n"
+	    "/interface list set [ find name=all ] comment=every\n"
+	    "/interface list add name=LAN\n"
+	    "/ip firewall filter add action=accept chain=input comment=i1\n"
+	    "/ip firewall filter add action=accept chain=forward "
+	    "comment=f0\n"
+	    "/ip firewall filter add action=accept chain=forward "
+	    "comment=f1\n"
+	    "/ip firewall filter add action=accept chain=input "
+	    "comment=i2\n");
+	canon = fmt(text);
+	assert_string_equal(canon,
+	    "/interface bridge add name=br1\n"
+	    "/interface bridge add name=br2\n"
+	    "/interface list set [ find name=all ] comment=every\n"
+	    "/interface list add name=LAN\n"
+	    "/ip firewall filter add action=accept chain=forward "
+	    "comment=f0\n"
+	    "/ip firewall filter add action=accept chain=forward "
+	    "comment=f1\n"
+	    "/ip firewall filter add action=accept chain=input comment=i1\n"
+	    "/ip firewall filter add action=accept chain=input "
+	    "comment=i2\n");
+	/* the router's order reads back to the same configuration */
+	back = fmt(out);
+	assert_string_equal(back, canon);
+	free(out);
+	free(canon);
+	free(back);
+	/* compact: one header, the rules in list order */
+	o.flags = 0;
+	out = export(text, &o);
+	assert_non_null(strstr(out,
+	    "/ip firewall filter\n"
+	    "add action=accept chain=input comment=i1\n"
+	    "add action=accept chain=forward comment=f0\n"
+	    "add action=accept chain=forward comment=f1\n"
+	    "add action=accept chain=input comment=i2\n"));
+	free(out);
+	/* list order, except that an item named by an earlier one (a
+	 * next-pool set later) comes first, so the export reads back */
+	o.flags = NR_ROS_EXPORT_TERSE;
+	out = export("/ip pool add name=p3 ranges=10.0.0.3\n"
+		     "/ip pool add name=p1 ranges=10.0.0.1\n"
+		     "/ip pool add name=p2 ranges=10.0.0.2\n"
+		     "/ip pool set [ find name=p3 ] next-pool=p2\n",
+	    &o);
+	assert_string_equal(out,
+	    "/ip pool add name=p2 ranges=10.0.0.2\n"
+	    "/ip pool add name=p3 next-pool=p2 ranges=10.0.0.3\n"
+	    "/ip pool add name=p1 ranges=10.0.0.1\n");
+	back = fmt(out);
+	free(out);
+	free(back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_terse_sensitive_crlf),
 		cmocka_unit_test(test_verbose),
+		cmocka_unit_test(test_action_printed),
+		cmocka_unit_test(test_router_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

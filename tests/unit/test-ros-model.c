@@ -178,16 +178,17 @@ static void test_lists_and_order(void **state)
 	    "disable [ find comment=fwd ]\n",
 	    "/ip firewall filter add action=drop chain=forward comment=fwd "
 	    "disabled=yes\n"
-	    "/ip firewall filter add chain=input comment=first\n"
-	    "/ip firewall filter add chain=input comment=middle\n"
+	    "/ip firewall filter add action=accept chain=input comment=first\n"
+	    "/ip firewall filter add action=accept chain=input "
+	    "comment=middle\n"
 	    "/ip firewall filter add action=drop chain=input comment=last\n");
 	expect("/ip firewall nat\nadd chain=srcnat comment=a\n"
 	       "add chain=srcnat comment=b\nadd chain=srcnat comment=c\n"
 	       "move numbers=[ find comment=a ]\n"
 	       "move 0 2\n",
-	    "/ip firewall nat add chain=srcnat comment=c\n"
-	    "/ip firewall nat add chain=srcnat comment=b\n"
-	    "/ip firewall nat add chain=srcnat comment=a\n");
+	    "/ip firewall nat add action=accept chain=srcnat comment=c\n"
+	    "/ip firewall nat add action=accept chain=srcnat comment=b\n"
+	    "/ip firewall nat add action=accept chain=srcnat comment=a\n");
 	/* keyed menus print sorted by key; a referenced pool comes first */
 	expect(
 	    "/ip pool\nadd name=c ranges=10.0.0.3\n"

@@ -1,0 +1,18 @@
+/* intern: one copy of each string for the process.
+ *
+ * Property names, values, natural keys and menu paths repeat across the
+ * items and the models of one run (a live and a desired configuration
+ * share most of them): each is kept once, never freed, and equal strings
+ * are one pointer. Secrets are never interned (model.c keeps its own,
+ * wiped copy of a sensitive property's value). */
+#ifndef NR_ROS_INTERN_H
+#define NR_ROS_INTERN_H
+
+#include <stdbool.h>
+
+/* The one copy of `s`. */
+const char *nr_ros_intern(const char *s);
+/* nr_ros_sensitive(key), worked out once per name. */
+bool nr_ros_key_sensitive(const char *key);
+
+#endif
