@@ -457,6 +457,8 @@ static int check_refs(struct xc *x, const struct nr_ros_item *it,
 {
 	const struct nr_ros_refdef *r;
 
+	if (!x->mn->refs)
+		return 0;
 	for (int i = 0; (r = nr_ros_menu_ref(x->mn->path, i)); i++) {
 		const struct nr_ros_arg *a = nr_ros_cmd_arg(x->c, r->prop);
 		struct nr_ros_menu *t;
@@ -493,7 +495,7 @@ static void derived(
 	unsigned long ip, mask;
 	int k;
 
-	if (strcmp(x->mn->path, "/ip address") != 0)
+	if (x->mn->addr != NR_ROS_ADDR_IP)
 		return;
 	(void)it;
 	a = nr_ros_props_find(props, "address");

@@ -195,7 +195,6 @@ void nr_ros_item_free(struct nr_ros_item *it)
 {
 	if (!it)
 		return;
-	free(it->kstr);
 	free(it->bsel);
 	nr_ros_props_release(&it->base);
 	nr_ros_props_release(&it->props);
@@ -286,28 +285,36 @@ static bool ipv4_network(const char *addr, char out[32])
 	return true;
 }
 
-static bool is_firewall(const char *path)
-{
-	return strncmp(path, "/ip firewall ", 13) == 0;
-}
-
 /* Values RouterOS prints in another form: a /32 address without its
  * prefix. Returns a new string or NULL when `val` stays. */
 static char *normalize_value(
     const struct nr_ros_menu *mn, const char *key, const char *val)
 {
-	size_t n = strlen(val);
-	bool addr = (strcmp(mn->path, "/ip address") == 0 &&
-			strcmp(key, "address") == 0) ||
-	    (is_firewall(mn->path) &&
+	size_t n;
+	bool addr =
+	    (mn->addr == NR_ROS_ADDR_IP && strcmp(key, "address") == 0) ||
+	    (mn->addr == NR_ROS_ADDR_FIREWALL &&
 		(strcmp(key, "address") == 0 ||
 		    strcmp(key, "src-address") == 0 ||
 		    strcmp(key, "dst-address") == 0));
 	char net[32];
 
-	if (addr && n > 3 && strcmp(val + n - 3, "/32") == 0 &&
-	    !strchr(val, ':') && !strchr(val, '-') && ipv4_network(val, net))
+	if (!addr)
+		return NULL;
+	n = strlen(val);
+	if (n > 3 && strcmp(val + n - 3, "/32") == 0 && !strchr(val, ':') &&
+	    !strchr(val, '-') && ipv4_network(val, net))
 		return nr_strndup(val, n - 3);
+	return NULL;
+}
+
+/* The prop of `p` whose key is the interned `ikey`, or NULL. */
+static const struct nr_ros_prop *find_interned(
+    const struct nr_ros_props *p, const char *ikey)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].key == ikey)
+			return &p->v[i];
 	return NULL;
 }
 
@@ -315,20 +322,22 @@ void nr_ros_props_assign(struct nr_ros_props *props,
     const struct nr_ros_menu *mn, const struct nr_ros_item *it, const char *key,
     const char *val)
 {
-	const char *def = nr_ros_item_default(mn, it, key);
-	bool has_def = (it && nr_ros_props_find(&it->base, key)) ||
-	    nr_ros_props_find(&mn->defaults, key);
-	char *norm = val ? normalize_value(mn, key, val) : NULL;
+	const char *ikey = nr_ros_intern(key);
+	const struct nr_ros_prop *d = it ? find_interned(&it->base, ikey)
+					 : NULL;
+	char *norm = val ? normalize_value(mn, ikey, val) : NULL;
 
+	if (!d)
+		d = find_interned(&mn->defaults, ikey);
 	if (norm)
 		val = norm;
 	/* unset where the default is "no value" is the default; a value
 	 * equal to the default is not stored */
-	if ((!val && (!has_def || !def || !*def)) ||
-	    (val && has_def && str_eq(def, val)))
-		nr_ros_props_del(props, key);
+	if ((!val && (!d || !d->val || !*d->val)) ||
+	    (val && d && str_eq(d->val, val)))
+		nr_ros_props_del(props, ikey);
 	else
-		nr_ros_props_put(props, key, val);
+		nr_ros_props_put(props, ikey, val);
 	free(norm);
 }
 
@@ -486,14 +495,14 @@ void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it)
 	if (!nr_ros_menu_unique_keys(mn))
 		return;
 	kdel(mn, it);
-	free(it->kstr);
 	it->kstr = NULL;
 	nr_ros_item_keystr(&b, mn, it);
 	if (nr_ros_key_incomplete(b.s)) {
 		nr_buf_release(&b);
 		return;
 	}
-	it->kstr = nr_buf_detach(&b);
+	it->kstr = nr_ros_intern(b.s);
+	nr_buf_release(&b);
 	kput(mn, it);
 }
 
@@ -505,7 +514,8 @@ struct nr_ros_item *nr_ros_menu_by_key(
 	if (!mn->kcap)
 		return NULL;
 	for (size_t i = khash(kstr) & mask; mn->kidx[i].key; i = (i + 1) & mask)
-		if (strcmp(mn->kidx[i].key, kstr) == 0)
+		if (mn->kidx[i].key == kstr ||
+		    strcmp(mn->kidx[i].key, kstr) == 0)
 			return mn->kidx[i].it;
 	return NULL;
 }
@@ -522,7 +532,6 @@ static void menu_free(struct nr_ros_menu *mn)
 		free(mn->keys[i]);
 	free(mn->keys);
 	nr_ros_props_release(&mn->defaults);
-	free(mn->path);
 	free(mn);
 }
 
@@ -542,7 +551,8 @@ void nr_ros_model_release(struct nr_ros_model *m)
 struct nr_ros_menu *nr_ros_model_find(
     const struct nr_ros_model *m, const char *path)
 {
-	if (m->last && strcmp(m->last->path, path) == 0)
+	if (m->last &&
+	    (m->last->path == path || strcmp(m->last->path, path) == 0))
 		return m->last;
 	for (size_t i = 0; i < m->n; i++)
 		if (strcmp(m->menus[i]->path, path) == 0)
@@ -555,8 +565,12 @@ static struct nr_ros_menu *menu_new(const char *path)
 	struct nr_ros_menu *mn = nr_calloc(1, sizeof(*mn));
 	size_t cap = 0;
 
-	mn->path = nr_strdup(path);
+	mn->path = nr_ros_intern(path);
 	mn->def = nr_ros_menu_def(path);
+	mn->refs = nr_ros_menu_ref(path, 0) != NULL;
+	mn->addr = strcmp(path, "/ip address") == 0   ? NR_ROS_ADDR_IP
+	    : strncmp(path, "/ip firewall ", 13) == 0 ? NR_ROS_ADDR_FIREWALL
+						      : NR_ROS_ADDR_NONE;
 	mn->rank = nr_ros_menu_rank(path);
 	nr_ros_props_put(&mn->defaults, "disabled", "no");
 	nr_ros_props_put(&mn->defaults, "comment", "");

@@ -39,7 +39,7 @@ struct nr_ros_item {
 	char *bsel;
 	struct nr_ros_props base; /* built-in identity and factory values */
 	struct nr_ros_props props; /* configured, sorted by key */
-	char *kstr; /* its natural key as indexed, or NULL */
+	const char *kstr; /* its natural key as indexed (interned), or NULL */
 };
 
 struct nr_ros_kslot {
@@ -47,9 +47,14 @@ struct nr_ros_kslot {
 	struct nr_ros_item *it;
 };
 
+/* Menus whose address values RouterOS prints in its own form. */
+enum nr_ros_addr { NR_ROS_ADDR_NONE, NR_ROS_ADDR_IP, NR_ROS_ADDR_FIREWALL };
+
 struct nr_ros_menu {
-	char *path; /* "/ip firewall filter" */
+	const char *path; /* "/ip firewall filter" (interned) */
 	const struct nr_ros_menu_def *def; /* never NULL */
+	bool refs; /* some property must name an item of another menu */
+	enum nr_ros_addr addr;
 	struct nr_ros_props defaults;
 	char **keys; /* the natural key, split */
 	size_t nkeys;

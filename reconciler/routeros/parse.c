@@ -41,13 +41,17 @@ static void build_logical(
 	int line = 1;
 	bool cont = false;
 
+	nr_buf_grow(out, len + 1); /* at most as long as the text, and a \n */
 	while (i < len) {
 		size_t eol = i, end, start = i, nb = 0;
 		bool comment = false, next;
 		struct seg *g;
 
-		while (eol < len && text[eol] != '\n')
-			eol++;
+		{
+			const char *nl = memchr(text + i, '\n', len - i);
+
+			eol = nl ? (size_t)(nl - text) : len;
+		}
 		end = eol;
 		if (end > i && text[end - 1] == '\r')
 			end--;
@@ -308,6 +312,20 @@ enum {
 	V_STOP_BRACKET = 2 /* a bare part also ends at `]` (inside find) */
 };
 
+/* A byte read_value copies as it is (not a blank, an end of command, a
+ * quote, a bracket, a backslash, `$` or NUL). */
+static bool plain_byte(char c)
+{
+	static bool table[256], ready;
+
+	if (!ready) {
+		for (int i = 1; i < 256; i++)
+			table[i] = !strchr(" \t\r\n;\"[](){}\\$", i);
+		ready = true;
+	}
+	return table[(unsigned char)c];
+}
+
 /* A value: bare and quoted parts run together up to a blank or the end
  * of the command. Returns the decoded bytes or NULL after an error. */
 static char *read_value(struct lx *lx, unsigned *flags)
@@ -352,9 +370,7 @@ static char *read_value(struct lx *lx, unsigned *flags)
 			/* a run of plain bytes at once */
 			size_t e = lx->p + 1;
 
-			while (e < lx->len &&
-			    !strchr(" \t\r\n;\"[](){}\\$", lx->s[e]) &&
-			    lx->s[e])
+			while (e < lx->len && plain_byte(lx->s[e]))
 				e++;
 			nr_buf_add(&b, lx->s + lx->p, e - lx->p);
 			lx->p = e;
