@@ -131,6 +131,7 @@ struct nr_vm {
 struct nr_router_ssh {
 	struct nr_obj o;
 	struct nr_val user, port, key, known_hosts;
+	struct nr_val timeout; /* num: seconds, for one command */
 };
 
 struct nr_router {
@@ -138,6 +139,7 @@ struct nr_router {
 	struct nr_val type, host;
 	struct nr_router_ssh ssh;
 	struct nr_val mode;
+	struct nr_val reset_timeout; /* num: seconds */
 	struct nr_val config;
 };
 

@@ -267,6 +267,10 @@ static const struct nr_field ssh_fields[] = {
 	    .fmt = &nr_fmt_abspath,
 	    .doc = "known_hosts file that must hold the router's host key",
 	    .example = "/etc/netrec/known_hosts"),
+	STR(struct nr_router_ssh, timeout, .fmt = &nr_fmt_duration,
+	    .def = "30s",
+	    .doc = "how long one command may take (an /import of a large "
+		   "script takes longer)"),
 	END,
 };
 
@@ -288,6 +292,9 @@ static const struct nr_field router_fields[] = {
 	STR(struct nr_router, mode, .enums = mode_words, .def = "incremental",
 	    .doc = "incremental (import only the difference) or reset "
 		   "(reset-configuration with the whole script)"),
+	STR(struct nr_router, reset_timeout, .fmt = &nr_fmt_duration,
+	    .def = "180s",
+	    .doc = "reset mode: how long the router may take to come back"),
 	STR(struct nr_router, config, .required = 1,
 	    .doc = "RouterOS script; secrets as {{ op://vault/item/field }}, "
 		   "{{ pass:NAME }}, {{ env:NAME }} or {{ file:PATH }}"),

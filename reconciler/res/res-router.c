@@ -95,7 +95,7 @@ static void ssh_opts(struct nr_ssh_opts *o, const struct nr_router *rt)
 	o->user = rt->ssh.user.s;
 	o->key = rt->ssh.key.s;
 	o->known_hosts = rt->ssh.known_hosts.s;
-	o->timeout_ms = 30000;
+	o->timeout_ms = (int)rt->ssh.timeout.num * 1000;
 }
 
 /* "{{ op://v/i/f }}" -> "netrec.secret.N", N indexing h->refs. */
@@ -871,7 +871,7 @@ static int remove_uploads(struct nr_ssh *ssh, const char *name)
 }
 
 /* Waits until the router answers again after a reset (progress every
- * 5 s, up to 3 minutes). */
+ * 5 s, up to router.reset_timeout). */
 static int wait_back(
     const struct nr_router *rt, struct nr_ctx *ctx, struct nr_err *err)
 {
@@ -880,7 +880,7 @@ static int wait_back(
 
 	ssh_opts(&so, rt);
 	so.timeout_ms = 5000;
-	while (time(NULL) - start < 180) {
+	while (time(NULL) - start < (time_t)rt->reset_timeout.num) {
 		struct nr_ssh *ssh = NULL;
 		struct nr_buf out = NR_BUF_INIT;
 		struct nr_err e = NR_ERR_INIT;
@@ -901,8 +901,9 @@ static int wait_back(
 		sleep(1);
 	}
 	return nr_err_set(err, NR_EEXTERNAL,
-	    "the router did not come back "
-	    "within 180 s after reset-configuration");
+	    "the router did not come back within %lld s after "
+	    "reset-configuration (router.reset_timeout)",
+	    (long long)rt->reset_timeout.num);
 }
 
 /* reset mode (the historical way): upload the whole config, run

@@ -707,6 +707,9 @@ cat >"$D/ssh/dropper" <<X
 # test-router: drops the SSH session around an /import
 case "\$2" in
 /import*)
+	# slow: the import takes longer than router.ssh.timeout (and then
+	# does not run)
+	if [ -e "$D/ssh/slow" ]; then sleep 4; exit 1; fi
 	if [ -e "$D/ssh/drop-after" ]; then "$ROSIM" "\$@" >/dev/null; fi
 	kill -9 \$PPID
 	exit 1 ;;
@@ -726,6 +729,19 @@ expect_eq drop-journal '["failed",[]]' "$(journal '[j[-1]["outcome"], j[-1]["don
 expect_eq drop-unchanged "$FRESH_EXPORT" "$(body)"
 # the upload holds secret values: removed over a new connection
 expect_no_uploads drop
+# a command slower than router.ssh.timeout: one clear error, recorded,
+# the upload removed
+touch "$D/ssh/slow"
+sed -i "s|known_hosts: $D/ssh/known_hosts}|known_hosts: $D/ssh/known_hosts, timeout: 2s}|" "$D/network.yaml"
+expect_in slow-configured "timeout: 2s" "$(cat "$D/network.yaml")"
+nr apply --yes --target router
+expect_rc slow-apply 1
+expect_in slow-message "timed out after 2 s" "$err"
+expect_eq slow-journal "failed" "$(journal 'j[-1]["outcome"]')"
+expect_eq slow-unchanged "$FRESH_EXPORT" "$(body)"
+expect_no_uploads slow
+rm "$D/ssh/slow"
+sed -i "s|, timeout: 2s}|}|" "$D/network.yaml"
 touch "$D/ssh/drop-after"
 nr apply --yes --target router
 expect_rc drop-after-apply 1
