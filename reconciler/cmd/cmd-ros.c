@@ -56,6 +56,16 @@ static int read_input(
 	return 0;
 }
 
+/* Does the text start as a router's /export does ("# ... by RouterOS
+ * 7.19.3")? Its references are then taken as they stand. */
+static bool is_export(const char *text, size_t len)
+{
+	size_t n = strcspn(text, "\n");
+
+	return len > 2 && text[0] == '#' &&
+	    memmem(text, n < len ? n : len, " by RouterOS ", 13) != NULL;
+}
+
 /* Loads FILE into `m`, printing its diagnostics; 0 or -1. */
 static int load(struct nr_ctx *ctx, const struct nr_args *a, const char *path,
     struct nr_ros_model *m)
@@ -69,7 +79,9 @@ static int load(struct nr_ctx *ctx, const struct nr_args *a, const char *path,
 		return -1;
 	nr_diags_init(&diags);
 	rc = nr_ros_load(m, text, len,
-	    a->opts.count[O_STRICT] ? NR_ROS_EXEC_STRICT : 0, &diags);
+	    (a->opts.count[O_STRICT] ? NR_ROS_EXEC_STRICT : 0) |
+		(is_export(text, len) ? NR_ROS_EXEC_EXPORT : 0),
+	    &diags);
 	nr_diags_sort(&diags);
 	nr_diags_print(ctx->errf, &diags,
 	    strcmp(path, "-") == 0 ? "<stdin>" : path, text, len,

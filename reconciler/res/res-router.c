@@ -434,7 +434,8 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 		goto fail;
 	}
 	nr_ssh_close(ssh);
-	if (nr_ros_load(&h->live, text.s, text.len, 0, &diags) < 0) {
+	if (nr_ros_load(
+		&h->live, text.s, text.len, NR_ROS_EXEC_EXPORT, &diags) < 0) {
 		nr_err_set(err, NR_EEXTERNAL,
 		    "cannot read the router's export: "
 		    "line %d: %s",

@@ -21,6 +21,7 @@ struct xc {
 	const struct nr_ros_cmd *c;
 	char *msg;
 	size_t msglen;
+	unsigned flags; /* NR_ROS_EXEC_* */
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(
@@ -457,7 +458,7 @@ static int check_refs(struct xc *x, const struct nr_ros_item *it,
 {
 	const struct nr_ros_refdef *r;
 
-	if (!x->mn->refs)
+	if (!x->mn->refs || (x->flags & NR_ROS_EXEC_EXPORT))
 		return 0;
 	for (int i = 0; (r = nr_ros_menu_ref(x->mn->path, i)); i++) {
 		const struct nr_ros_arg *a = nr_ros_cmd_arg(x->c, r->prop);
@@ -821,10 +822,11 @@ static int do_move(struct xc *x)
 	return rc;
 }
 
-int nr_ros_exec_cmd(struct nr_ros_model *m, const struct nr_ros_cmd *c,
-    char *msg, size_t msglen)
+/* nr_ros_exec_cmd with the flags of the script it is part of. */
+static int exec_cmd(struct nr_ros_model *m, const struct nr_ros_cmd *c,
+    unsigned flags, char *msg, size_t msglen)
 {
-	struct xc x = { m, NULL, c, msg, msglen };
+	struct xc x = { m, NULL, c, msg, msglen, flags };
 
 	msg[0] = '\0';
 	if (c->verb == NR_ROS_HEADER)
@@ -845,6 +847,12 @@ int nr_ros_exec_cmd(struct nr_ros_model *m, const struct nr_ros_cmd *c,
 	}
 }
 
+int nr_ros_exec_cmd(struct nr_ros_model *m, const struct nr_ros_cmd *c,
+    char *msg, size_t msglen)
+{
+	return exec_cmd(m, c, 0, msg, msglen);
+}
+
 /* Runs `c` as part of a script; false when the script stops here. */
 static bool exec_one(struct nr_ros_model *m, const struct nr_ros_cmd *c,
     unsigned flags, struct nr_diags *diags)
@@ -863,7 +871,7 @@ static bool exec_one(struct nr_ros_model *m, const struct nr_ros_cmd *c,
 		    c->word ? c->word : "");
 		return true;
 	}
-	if (nr_ros_exec_cmd(m, c, msg, sizeof(msg)) < 0) {
+	if (exec_cmd(m, c, flags, msg, sizeof(msg)) < 0) {
 		nr_diag_error(diags, c->loc, "%s", msg);
 		return false;
 	}

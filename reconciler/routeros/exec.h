@@ -16,7 +16,12 @@
 enum {
 	/* script commands, variables and other verbs are errors (a declared
 	 * config) rather than warnings */
-	NR_ROS_EXEC_STRICT = 1
+	NR_ROS_EXEC_STRICT = 1,
+	/* the text is an export the router printed: a property naming an
+	 * item of another menu is taken as it stands, also when that item
+	 * comes later in the export (a router prints its items in its own
+	 * order, and a pool may name a newer pool as its next-pool) */
+	NR_ROS_EXEC_EXPORT = 2
 };
 
 /* Runs every command of `s` on `m`. Unsupported commands are reported

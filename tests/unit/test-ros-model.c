@@ -299,6 +299,28 @@ static void test_errors(void **state)
 	    "missing value(s) of argument(s) numbers", "");
 }
 
+/* An export is read with its references as they stand: a router prints
+ * a pool before the newer pool it names; a script is checked line by
+ * line, as /import does. */
+static void test_export_forward_reference(void **state)
+{
+	static const char text[] =
+	    "/ip pool add name=a next-pool=b ranges=10.0.0.1\n"
+	    "/ip pool add name=b ranges=10.0.0.2\n";
+	struct run r;
+
+	(void)state;
+	run(&r, text, 0);
+	assert_int_equal(r.rc, NR_ECONFIG);
+	assert_non_null(strstr(
+	    r.d.v[0].msg, "input does not match any value of next-pool"));
+	done(&r);
+	run(&r, text, NR_ROS_EXEC_EXPORT);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out.s, "next-pool=b"));
+	done(&r);
+}
+
 static void test_unsupported(void **state)
 {
 	struct run r;
@@ -345,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_export_forward_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
