@@ -134,7 +134,7 @@ static const char *differing_key(const struct nr_ros_menu *mn,
  * other items with the very same properties (they cannot be told apart
  * and are selected too). */
 static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
-    const struct nr_ros_item *it, char *const *keys, size_t nkeys,
+    const struct nr_ros_item *it, const char *const *keys, size_t nkeys,
     size_t *copies)
 {
 	struct conds c = { 0 };
@@ -268,7 +268,7 @@ static void remove_item(
 	struct nr_buf line = NR_BUF_INIT;
 	size_t copies;
 
-	if (nr_ros_menu_index(sm, it) == sm->n)
+	if (!nr_ros_menu_holds(sm, it))
 		return; /* went with an identical copy */
 	nr_buf_addf(&line, "%s remove ", sm->path);
 	item_ref(&line, sm, it, &copies);

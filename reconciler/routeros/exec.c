@@ -286,12 +286,12 @@ static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 }
 
 static int check_key(struct xc *x, const struct nr_ros_item *it,
-    const struct nr_ros_props *props);
+    const struct nr_ros_props *props, struct nr_buf *kstr);
 
 /* A new built-in must not take the key of an existing item. */
 static int new_builtin(struct xc *x, struct nr_ros_item *it, struct items *out)
 {
-	int rc = check_key(x, it, &it->props);
+	int rc = check_key(x, it, &it->props, NULL);
 
 	if (rc) {
 		nr_ros_menu_remove_at(x->mn, nr_ros_menu_index(x->mn, it));
@@ -414,8 +414,9 @@ static const char *eff(const struct nr_ros_menu *mn,
 
 /* Another item with the same natural key as `it` would have with
  * `props`? */
+/* `kstr` (may be NULL) gets the key string the item would have. */
 static int check_key(struct xc *x, const struct nr_ros_item *it,
-    const struct nr_ros_props *props)
+    const struct nr_ros_props *props, struct nr_buf *kstr)
 {
 	struct nr_ros_menu *mn = x->mn;
 	struct nr_ros_item tmp;
@@ -448,6 +449,8 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 				: "entry");
 		}
 	}
+	if (kstr)
+		nr_buf_add(kstr, want.s, want.len);
 	nr_buf_release(&want);
 	return rc;
 }
@@ -572,6 +575,7 @@ static int do_add(struct xc *x)
 	const struct nr_ros_arg *pb = nr_ros_cmd_arg(x->c, "place-before");
 	struct nr_ros_props props = { 0 };
 	struct nr_ros_item tmp, *it;
+	struct nr_buf kstr = NR_BUF_INIT;
 	size_t pos = mn->n;
 	int rc;
 
@@ -605,11 +609,12 @@ static int do_add(struct xc *x)
 	}
 	rc = apply_args(x, &tmp, &props, true);
 	if (!rc)
-		rc = check_key(x, &tmp, &props);
+		rc = check_key(x, &tmp, &props, &kstr);
 	if (!rc)
 		rc = check_refs(x, &tmp, &props);
 	if (rc) {
 		nr_ros_props_release(&props);
+		nr_buf_release(&kstr);
 		return rc;
 	}
 	if (props.n && props.n < props.cap) {
@@ -619,7 +624,9 @@ static int do_add(struct xc *x)
 	}
 	it = nr_ros_item_new(x->m, mn, pos);
 	it->props = props;
-	nr_ros_menu_reindex(mn, it);
+	if (nr_ros_menu_unique_keys(mn))
+		nr_ros_menu_put_key(mn, it, kstr.s); /* as check_key saw it */
+	nr_buf_release(&kstr);
 	return 0;
 }
 
@@ -661,7 +668,7 @@ static int do_set(struct xc *x)
 		if (servers)
 			nr_ros_props_del(&next[i], "servers");
 		if (!rc)
-			rc = check_key(x, t.v[i], &next[i]);
+			rc = check_key(x, t.v[i], &next[i], NULL);
 		if (!rc)
 			rc = check_refs(x, t.v[i], &next[i]);
 	}

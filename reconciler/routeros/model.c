@@ -19,10 +19,16 @@ static size_t props_lower(
 {
 	size_t lo = 0, hi = p->n;
 
+	/* keys are interned: most lookups find theirs by address */
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].key == key) {
+			*found = true;
+			return i;
+		}
 	*found = false;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = p->v[mid].key == key ? 0 : strcmp(p->v[mid].key, key);
+		int c = strcmp(p->v[mid].key, key);
 
 		if (c == 0) {
 			*found = true;
@@ -225,9 +231,32 @@ void nr_ros_menu_remove_at(struct nr_ros_menu *mn, size_t pos)
 	mn->n--;
 }
 
+bool nr_ros_menu_holds(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it)
+{
+	for (size_t i = 0; i < mn->n; i++)
+		if (mn->v[i] == it)
+			return true;
+	return false;
+}
+
 size_t nr_ros_menu_index(
     const struct nr_ros_menu *mn, const struct nr_ros_item *it)
 {
+	size_t lo = 0, hi = mn->n;
+
+	/* items appended in turn have growing ids: try a binary search
+	 * first, then look at every item (after an insertion or a move) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (mn->v[mid] == it)
+			return mid;
+		if (mn->v[mid]->id < it->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	for (size_t i = 0; i < mn->n; i++)
 		if (mn->v[i] == it)
 			return i;
@@ -253,13 +282,17 @@ const char *nr_ros_item_get(const struct nr_ros_menu *mn,
 
 	if (p)
 		return p->val;
-	if (strcmp(key, ".id") == 0) {
+	/* read-only properties every item has (checked by first letter:
+	 * this runs for every property an item does not set) */
+	if (key[0] == '.' && strcmp(key, ".id") == 0) {
 		snprintf(idbuf, 16, "*%X", it->id);
 		return idbuf;
 	}
-	if (strcmp(key, "dynamic") == 0 || strcmp(key, "invalid") == 0)
+	if ((key[0] == 'd' || key[0] == 'i') &&
+	    (strcmp(key, "dynamic") == 0 || strcmp(key, "invalid") == 0))
 		return "no";
-	if (strcmp(key, "default") == 0 && !nr_ros_props_find(&it->base, key))
+	if (key[0] == 'd' && strcmp(key, "default") == 0 &&
+	    !nr_ros_props_find(&it->base, key))
 		return "no";
 	return nr_ros_item_default(mn, it, key);
 }
@@ -488,22 +521,26 @@ bool nr_ros_key_incomplete(const char *kstr)
 	    strstr(kstr, "\x1f\x1f") != NULL;
 }
 
+void nr_ros_menu_put_key(
+    struct nr_ros_menu *mn, struct nr_ros_item *it, const char *kstr)
+{
+	kdel(mn, it);
+	it->kstr = NULL;
+	if (nr_ros_key_incomplete(kstr))
+		return;
+	it->kstr = nr_ros_intern(kstr);
+	kput(mn, it);
+}
+
 void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it)
 {
 	struct nr_buf b = NR_BUF_INIT;
 
 	if (!nr_ros_menu_unique_keys(mn))
 		return;
-	kdel(mn, it);
-	it->kstr = NULL;
 	nr_ros_item_keystr(&b, mn, it);
-	if (nr_ros_key_incomplete(b.s)) {
-		nr_buf_release(&b);
-		return;
-	}
-	it->kstr = nr_ros_intern(b.s);
+	nr_ros_menu_put_key(mn, it, b.s);
 	nr_buf_release(&b);
-	kput(mn, it);
 }
 
 struct nr_ros_item *nr_ros_menu_by_key(
@@ -528,8 +565,6 @@ static void menu_free(struct nr_ros_menu *mn)
 		nr_ros_item_free(mn->v[i]);
 	free(mn->v);
 	free(mn->kidx);
-	for (size_t i = 0; i < mn->nkeys; i++)
-		free(mn->keys[i]);
 	free(mn->keys);
 	nr_ros_props_release(&mn->defaults);
 	free(mn);
@@ -578,7 +613,10 @@ static struct nr_ros_menu *menu_new(const char *path)
 	for (const char *k = mn->def->key; k && *k;) {
 		size_t n = strcspn(k, ",");
 
-		*NR_PUSH(mn->keys, mn->nkeys, cap) = nr_strndup(k, n);
+		char *key = nr_strndup(k, n);
+
+		*NR_PUSH(mn->keys, mn->nkeys, cap) = nr_ros_intern(key);
+		free(key);
 		k += n + (k[n] == ',');
 	}
 	return mn;

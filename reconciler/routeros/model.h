@@ -56,7 +56,7 @@ struct nr_ros_menu {
 	bool refs; /* some property must name an item of another menu */
 	enum nr_ros_addr addr;
 	struct nr_ros_props defaults;
-	char **keys; /* the natural key, split */
+	const char **keys; /* the natural key, split (interned) */
 	size_t nkeys;
 	int rank;
 	struct nr_ros_item **v; /* in list order */
@@ -93,7 +93,12 @@ struct nr_ros_item *nr_ros_item_new(
 void nr_ros_item_free(struct nr_ros_item *it);
 /* Removes the item at `pos` from the menu and frees it. */
 void nr_ros_menu_remove_at(struct nr_ros_menu *mn, size_t pos);
+/* The position of `it`, an item of `mn` (mn->n when it is not there). */
 size_t nr_ros_menu_index(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it);
+/* Is `it` still in `mn`? Compares addresses only: `it` may be an item
+ * that was removed (and freed) since. */
+bool nr_ros_menu_holds(
     const struct nr_ros_menu *mn, const struct nr_ros_item *it);
 
 /* The effective value of `key`: configured, else factory, else default;
@@ -149,6 +154,10 @@ bool nr_ros_key_incomplete(const char *kstr);
 /* Re-indexes `it` after its properties changed (call after every
  * change); nr_ros_menu_remove_at drops it from the index. */
 void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it);
+/* nr_ros_menu_reindex with the key string already built (`kstr`, as
+ * nr_ros_item_keystr gives it; a unique-key menu only). */
+void nr_ros_menu_put_key(
+    struct nr_ros_menu *mn, struct nr_ros_item *it, const char *kstr);
 /* The item whose natural key is `kstr` (see nr_ros_item_keystr), or NULL. */
 struct nr_ros_item *nr_ros_menu_by_key(
     const struct nr_ros_menu *mn, const char *kstr);

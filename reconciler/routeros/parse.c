@@ -4,6 +4,7 @@
  * back to the physical line and column for every diagnostic. */
 #include "routeros/parse.h"
 
+#include <obstack.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,11 @@
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "routeros/intern.h"
+
+/* A command's strings and arrays come from an obstack: a streaming parse
+ * drops them all after each command, a whole script with the script. */
+#define obstack_chunk_alloc nr_malloc
+#define obstack_chunk_free free
 
 struct seg {
 	size_t off; /* offset in the logical text */
@@ -23,9 +29,53 @@ struct lx {
 	struct seg *segs;
 	size_t nsegs, csegs, lastseg;
 	struct nr_diags *diags;
+	struct obstack *mem; /* where the commands live */
+	struct nr_buf val; /* a value as it is read */
+	struct nr_buf path; /* the menu words of a command */
 	bool failed; /* the current command had an error */
 	const char *unsupported;
 };
+
+/* ---- memory ---- */
+
+static char *mem_strndup(struct lx *lx, const char *s, size_t n)
+{
+	return obstack_copy0(lx->mem, s, n);
+}
+
+static void *mem_zalloc(struct lx *lx, size_t size)
+{
+	void *p = obstack_alloc(lx->mem, size);
+
+	memset(p, 0, size);
+	return p;
+}
+
+/* Like NR_PUSH, in the obstack (an outgrown array stays there unused
+ * until the command's memory goes). */
+static void *mem_push(
+    struct lx *lx, void *vp, size_t *n, size_t *cap, size_t size)
+{
+	char **v = vp;
+	char *slot;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4;
+		char *nv = obstack_alloc(lx->mem, ncap * size);
+
+		if (*n)
+			memcpy(nv, *v, *n * size);
+		*v = nv;
+		*cap = ncap;
+	}
+	slot = *v + *n * size;
+	memset(slot, 0, size);
+	(*n)++;
+	return slot;
+}
+
+#define MEM_PUSH(lx, v, n, cap) \
+	((__typeof__(v))mem_push((lx), &(v), &(n), &(cap), sizeof(*(v))))
 
 /* ---- logical lines ---- */
 
@@ -330,8 +380,9 @@ static bool plain_byte(char c)
  * of the command. Returns the decoded bytes or NULL after an error. */
 static char *read_value(struct lx *lx, unsigned *flags)
 {
-	struct nr_buf b = NR_BUF_INIT;
+	struct nr_buf *b = &lx->val;
 
+	nr_buf_reset(b);
 	for (;;) {
 		char c = cur(lx);
 
@@ -339,7 +390,7 @@ static char *read_value(struct lx *lx, unsigned *flags)
 			break;
 		if (c == '"') {
 			*flags |= V_QUOTED;
-			if (!read_quoted(lx, &b))
+			if (!read_quoted(lx, b))
 				goto fail;
 			continue;
 		}
@@ -356,7 +407,7 @@ static char *read_value(struct lx *lx, unsigned *flags)
 			goto fail;
 		}
 		if (c == '\\') {
-			if (!decode_escape(lx, &b))
+			if (!decode_escape(lx, b))
 				goto fail;
 			continue;
 		}
@@ -372,13 +423,12 @@ static char *read_value(struct lx *lx, unsigned *flags)
 
 			while (e < lx->len && plain_byte(lx->s[e]))
 				e++;
-			nr_buf_add(&b, lx->s + lx->p, e - lx->p);
+			nr_buf_add(b, lx->s + lx->p, e - lx->p);
 			lx->p = e;
 		}
 	}
-	return nr_buf_detach(&b);
+	return mem_strndup(lx, b->s ? b->s : "", b->len);
 fail:
-	nr_buf_release(&b);
 	return NULL;
 }
 
@@ -388,7 +438,7 @@ static char *read_key(struct lx *lx)
 
 	while (!at_end(lx) && key_char(cur(lx)))
 		lx->p++;
-	return nr_strndup(lx->s + s, lx->p - s);
+	return mem_strndup(lx, lx->s + s, lx->p - s);
 }
 
 /* True when a key followed by `=` starts at lx->p. */
@@ -403,30 +453,22 @@ static bool at_keyval(const struct lx *lx)
 
 /* ---- selectors ---- */
 
-void nr_ros_sel_release(struct nr_ros_sel *sel)
-{
-	for (size_t i = 0; i < sel->nconds; i++)
-		free(sel->conds[i].val);
-	free(sel->conds);
-	for (size_t i = 0; i < sel->nrefs; i++)
-		free(sel->refs[i]);
-	free(sel->refs);
-	memset(sel, 0, sizeof(*sel));
-}
-
-static void add_refs(struct nr_ros_sel *sel, const char *val, bool split)
+/* `val` (in the command's memory) as positional references: one, or a
+ * comma list when `split`. */
+static void add_refs(
+    struct lx *lx, struct nr_ros_sel *sel, char *val, bool split)
 {
 	sel->kind = NR_ROS_SEL_REFS;
 	if (!split) {
-		*NR_PUSH(sel->refs, sel->nrefs, sel->crefs) = nr_strdup(val);
+		*MEM_PUSH(lx, sel->refs, sel->nrefs, sel->crefs) = val;
 		return;
 	}
 	for (const char *p = val; *p;) {
 		size_t n = strcspn(p, ",");
 
 		if (n)
-			*NR_PUSH(sel->refs, sel->nrefs, sel->crefs) =
-			    nr_strndup(p, n);
+			*MEM_PUSH(lx, sel->refs, sel->nrefs, sel->crefs) =
+			    mem_strndup(lx, p, n);
 		p += n + (p[n] == ',');
 	}
 }
@@ -484,13 +526,8 @@ static bool read_find(struct lx *lx, struct nr_ros_sel *sel)
 			mark_unsupported(lx, "expression");
 			return skip_balanced(lx);
 		}
-		c = NR_PUSH(sel->conds, sel->nconds, sel->cconds);
-		{
-			char *key = read_key(lx);
-
-			c->key = nr_ros_intern(key);
-			free(key);
-		}
+		c = MEM_PUSH(lx, sel->conds, sel->nconds, sel->cconds);
+		c->key = nr_ros_intern(read_key(lx));
 		c->neg = neg;
 		if (neg)
 			continue;
@@ -548,6 +585,15 @@ const char *nr_ros_verb_name(enum nr_ros_verb v)
 
 static int verb_of(const char *w, size_t n)
 {
+	/* the lengths of the words above: most menu words are ruled out
+	 * at once */
+	static unsigned lengths;
+
+	if (!lengths)
+		for (size_t i = 0; i < NR_ARRAY_SIZE(verbs); i++)
+			lengths |= 1u << strlen(verbs[i].word);
+	if (n >= 32 || !(lengths & 1u << n))
+		return -1;
 	for (size_t i = 0; i < NR_ARRAY_SIZE(verbs); i++)
 		if (verbs[i].word[0] == w[0] && strlen(verbs[i].word) == n &&
 		    memcmp(verbs[i].word, w, n) == 0)
@@ -555,29 +601,12 @@ static int verb_of(const char *w, size_t n)
 	return -1;
 }
 
-static void cmd_release(struct nr_ros_cmd *c)
-{
-	free(c->word);
-	nr_ros_sel_release(&c->sel);
-	for (size_t i = 0; i < c->nargs; i++) {
-		free(c->args[i].val);
-		if (c->args[i].sel) {
-			nr_ros_sel_release(c->args[i].sel);
-			free(c->args[i].sel);
-		}
-	}
-	free(c->args);
-	for (size_t i = 0; i < c->npos; i++)
-		free(c->pos[i]);
-	free(c->pos);
-	free(c->text);
-	memset(c, 0, sizeof(*c));
-}
-
 void nr_ros_script_release(struct nr_ros_script *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		cmd_release(&s->v[i]);
+	if (s->mem) {
+		obstack_free(s->mem, NULL);
+		free(s->mem);
+	}
 	free(s->v);
 	free(s->version);
 	memset(s, 0, sizeof(*s));
@@ -592,24 +621,24 @@ const struct nr_ros_arg *nr_ros_cmd_arg(
 	return NULL;
 }
 
-static struct nr_ros_arg *push_arg(
-    struct nr_ros_cmd *c, char *key, const char *prev, struct nr_loc loc)
+static struct nr_ros_arg *push_arg(struct lx *lx, struct nr_ros_cmd *c,
+    const char *key, const char *prev, struct nr_loc loc)
 {
-	struct nr_ros_arg *a;
+	struct nr_ros_arg *a = MEM_PUSH(lx, c->args, c->nargs, c->cargs);
 
 	/* ".role" after "local.address" is "local.role" */
 	if (key[0] == '.' && prev && strchr(prev, '.')) {
 		const char *dot = strrchr(prev, '.');
-		char *full =
-		    nr_asprintf("%.*s%s", (int)(dot - prev), prev, key);
+		struct nr_buf full = NR_BUF_INIT;
 
-		free(key);
-		key = full;
+		nr_buf_add(&full, prev, (size_t)(dot - prev));
+		nr_buf_adds(&full, key);
+		a->key = nr_ros_intern(full.s);
+		nr_buf_release(&full);
+	} else {
+		a->key = nr_ros_intern(key);
 	}
-	a = NR_PUSH(c->args, c->nargs, c->cargs);
-	a->key = nr_ros_intern(key);
 	a->loc = loc;
-	free(key);
 	return a;
 }
 
@@ -643,7 +672,7 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 			struct nr_ros_arg *a;
 
 			lx->p++;
-			a = push_arg(c, read_key(lx), prev, loc_at(lx, at));
+			a = push_arg(lx, c, read_key(lx), prev, loc_at(lx, at));
 			prev = a->key;
 			if (!at_eoc(lx) && !is_blank(cur(lx))) {
 				lx_error(lx, lx->p, "expected end of command");
@@ -655,19 +684,19 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 			struct nr_ros_arg *a;
 			unsigned fl = 0;
 
-			a = push_arg(c, read_key(lx), prev, loc_at(lx, at));
+			a = push_arg(lx, c, read_key(lx), prev, loc_at(lx, at));
 			prev = a->key;
 			lx->p++; /* '=' */
 			if (cur(lx) == '[') {
 				size_t b = lx->p;
 
-				a->sel = nr_calloc(1, sizeof(*a->sel));
+				a->sel = mem_zalloc(lx, sizeof(*a->sel));
 				if (!read_find(lx, a->sel))
 					return false;
 				if (a->sel->kind != NR_ROS_SEL_FIND ||
 				    lx->unsupported) {
-					a->val =
-					    nr_strndup(lx->s + b, lx->p - b);
+					a->val = mem_strndup(
+					    lx, lx->s + b, lx->p - b);
 				}
 				continue;
 			}
@@ -691,7 +720,6 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 				v = read_value(lx, &fl);
 				if (!v)
 					return false;
-				free(v);
 				continue;
 			}
 			mark_unsupported(lx, "expression");
@@ -708,7 +736,6 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 			if (!v)
 				return false;
 			if (lx->p == vat) {
-				free(v);
 				lx_error(lx, lx->p, "expected end of command");
 				return false;
 			}
@@ -718,23 +745,22 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 				    c->sel.kind != NR_ROS_SEL_NONE))) {
 				/* `add blackhole gateway=x`: a flag */
 				struct nr_ros_arg *a =
-				    push_arg(c, v, prev, loc_at(lx, vat));
+				    push_arg(lx, c, v, prev, loc_at(lx, vat));
 
 				a->flag = true;
 				prev = a->key;
 			} else if (c->sel.kind == NR_ROS_SEL_NONE) {
 				c->sel.loc = loc_at(lx, vat);
-				add_refs(&c->sel, v, !(fl & V_QUOTED));
-				free(v);
+				add_refs(lx, &c->sel, v, !(fl & V_QUOTED));
 			} else {
-				*NR_PUSH(c->pos, c->npos, c->cpos) = v;
+				*MEM_PUSH(lx, c->pos, c->npos, c->cpos) = v;
 			}
 		}
 	}
 }
 
 /* `numbers=` is the selector in its long form (not for `add`). */
-static void numbers_arg(struct nr_ros_cmd *c)
+static void numbers_arg(struct lx *lx, struct nr_ros_cmd *c)
 {
 	for (size_t i = 0; i < c->nargs; i++) {
 		struct nr_ros_arg *a = &c->args[i];
@@ -744,16 +770,9 @@ static void numbers_arg(struct nr_ros_cmd *c)
 			continue;
 		if (a->sel && a->sel->kind == NR_ROS_SEL_FIND) {
 			c->sel = *a->sel;
-			free(a->sel);
-			a->sel = NULL;
 		} else if (a->val) {
 			c->sel.loc = a->loc;
-			add_refs(&c->sel, a->val, true);
-		}
-		free(a->val);
-		if (a->sel) {
-			nr_ros_sel_release(a->sel);
-			free(a->sel);
+			add_refs(lx, &c->sel, a->val, true);
 		}
 		memmove(a, a + 1, (c->nargs - i - 1) * sizeof(*a));
 		c->nargs--;
@@ -785,7 +804,7 @@ static int read_path(struct lx *lx, struct nr_buf *path, char **word)
 		}
 		v = verb_of(lx->s + s, n);
 		if (v >= 0) {
-			*word = nr_strndup(lx->s + s, n);
+			*word = mem_strndup(lx, lx->s + s, n);
 			return v;
 		}
 		if (nwords)
@@ -801,7 +820,7 @@ static int read_path(struct lx *lx, struct nr_buf *path, char **word)
 	if (at_eoc(lx) || !nwords)
 		return -1;
 	/* `/system reset-configuration x=y`: the last word is the command */
-	*word = nr_strndup(path->s + last_start, last_len);
+	*word = mem_strndup(lx, path->s + last_start, last_len);
 	path->len = last_start ? last_start - 1 : 0;
 	path->s[path->len] = '\0';
 	return NR_ROS_OTHER;
@@ -876,11 +895,11 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 				lx->p++;
 			}
 		}
-		c.word = nr_strndup(
-		    lx->s + start, strcspn(lx->s + start, " \t\n;{"));
+		c.word = mem_strndup(
+		    lx, lx->s + start, strcspn(lx->s + start, " \t\n;{"));
 	} else if (cur(lx) == '/') {
-		struct nr_buf path = NR_BUF_INIT;
-		int v = read_path(lx, &path, &c.word);
+		struct nr_buf *path = &lx->path;
+		int v = read_path(lx, path, &c.word);
 
 		if (v < 0 && !c.word) {
 			/* a menu header line */
@@ -889,16 +908,15 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 				lx_error(lx, lx->p, "expected end of command");
 			} else {
 				nr_buf_reset(menu);
-				nr_buf_add(menu, path.s, path.len);
+				nr_buf_add(menu, path->s, path->len);
 			}
 			c.verb = NR_ROS_HEADER;
-			c.path = path_string(path.s);
+			c.path = path_string(path->s);
 		} else {
 			c.verb = (enum nr_ros_verb)v;
-			c.path = path_string(path.s);
+			c.path = path_string(path->s);
 			read_args(lx, &c);
 		}
-		nr_buf_release(&path);
 	} else if (cur(lx) == '}' || cur(lx) == ')' || cur(lx) == ']') {
 		lx_error(lx, lx->p, "syntax error (unexpected '%c')", cur(lx));
 	} else {
@@ -912,7 +930,7 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 			    lx, s, "syntax error (unexpected '%c')", cur(lx));
 		} else {
 			v = verb_of(lx->s + s, lx->p - s);
-			c.word = nr_strndup(lx->s + s, lx->p - s);
+			c.word = mem_strndup(lx, lx->s + s, lx->p - s);
 			c.verb = v < 0 ? NR_ROS_OTHER : (enum nr_ros_verb)v;
 			c.path = path_string(menu->s);
 			if (!at_eoc(lx) && !is_blank(cur(lx)))
@@ -929,18 +947,20 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 	}
 	if (keep) {
 		if (c.verb != NR_ROS_ADD)
-			numbers_arg(&c);
+			numbers_arg(lx, &c);
 		c.unsupported = lx->unsupported;
 		if (c.verb == NR_ROS_OTHER && !c.unsupported)
 			c.unsupported = "command";
-		c.text = nr_strndup(lx->s + start, lx->p - start);
+		c.text = mem_strndup(lx, lx->s + start, lx->p - start);
 		fn(&c, arg);
 	}
-	cmd_release(&c);
 }
 
-int nr_ros_parse_each(const char *text, size_t len, struct nr_diags *diags,
-    char **version, void (*fn)(struct nr_ros_cmd *c, void *arg), void *arg)
+/* Parses `text`, calling fn for each command; the commands' memory comes
+ * from `mem`, and is dropped after each command when `each`. */
+static int parse_text(const char *text, size_t len, struct nr_diags *diags,
+    char **version, struct obstack *mem, bool each,
+    void (*fn)(struct nr_ros_cmd *c, void *arg), void *arg)
 {
 	struct nr_buf logical = NR_BUF_INIT, menu = NR_BUF_INIT;
 	struct lx lx;
@@ -948,6 +968,9 @@ int nr_ros_parse_each(const char *text, size_t len, struct nr_diags *diags,
 
 	memset(&lx, 0, sizeof(lx));
 	lx.diags = diags;
+	lx.mem = mem;
+	nr_buf_init(&lx.val);
+	nr_buf_init(&lx.path);
 	build_logical(&lx, &logical, text, len);
 	lx.s = logical.s;
 	lx.len = logical.len;
@@ -975,12 +998,32 @@ int nr_ros_parse_each(const char *text, size_t len, struct nr_diags *diags,
 				lx.p++;
 			continue;
 		}
-		parse_statement(&lx, &menu, fn, arg);
+		{
+			char *mark = obstack_alloc(mem, 1);
+
+			parse_statement(&lx, &menu, fn, arg);
+			if (each)
+				obstack_free(mem, mark);
+		}
 	}
 	free(lx.segs);
+	nr_buf_release(&lx.val);
+	nr_buf_release(&lx.path);
 	nr_buf_release(&logical);
 	nr_buf_release(&menu);
 	return diags->errors > errors ? NR_ECONFIG : 0;
+}
+
+int nr_ros_parse_each(const char *text, size_t len, struct nr_diags *diags,
+    char **version, void (*fn)(struct nr_ros_cmd *c, void *arg), void *arg)
+{
+	struct obstack mem;
+	int rc;
+
+	obstack_init(&mem);
+	rc = parse_text(text, len, diags, version, &mem, true, fn, arg);
+	obstack_free(&mem, NULL);
+	return rc;
 }
 
 static void push_cmd(struct nr_ros_cmd *c, void *arg)
@@ -988,13 +1031,14 @@ static void push_cmd(struct nr_ros_cmd *c, void *arg)
 	struct nr_ros_script *out = arg;
 
 	*NR_PUSH(out->v, out->n, out->cap) = *c;
-	memset(c, 0, sizeof(*c));
 }
 
 int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
     struct nr_diags *diags)
 {
 	memset(out, 0, sizeof(*out));
-	return nr_ros_parse_each(
-	    text, len, diags, &out->version, push_cmd, out);
+	out->mem = nr_malloc(sizeof(*out->mem));
+	obstack_init(out->mem);
+	return parse_text(
+	    text, len, diags, &out->version, out->mem, false, push_cmd, out);
 }

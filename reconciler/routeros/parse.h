@@ -76,10 +76,13 @@ struct nr_ros_cmd {
 	struct nr_loc loc; /* where the command starts */
 };
 
+struct obstack;
+
 struct nr_ros_script {
 	struct nr_ros_cmd *v;
 	size_t n, cap;
 	char *version; /* from a "# ... by RouterOS 7.19.3" header, or NULL */
+	struct obstack *mem; /* where the commands' strings and arrays are */
 };
 
 /* Parses `text` (len bytes, need not be NUL-terminated). Every command that
@@ -87,13 +90,12 @@ struct nr_ros_script {
  * is in `diags`. Returns 0, or NR_ECONFIG when diags got errors. */
 int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
     struct nr_diags *diags);
-/* The same, streaming: calls fn for each command that parsed, in order
- * (fn may take what it keeps from *c and zero it; the rest is freed when
- * fn returns). `version` (may be NULL) gets the header's version. */
+/* The same, streaming: calls fn for each command that parsed, in order;
+ * *c and what it points to are gone when fn returns (fn copies what it
+ * keeps). `version` (may be NULL) gets the header's version. */
 int nr_ros_parse_each(const char *text, size_t len, struct nr_diags *diags,
     char **version, void (*fn)(struct nr_ros_cmd *c, void *arg), void *arg);
 void nr_ros_script_release(struct nr_ros_script *s);
-void nr_ros_sel_release(struct nr_ros_sel *sel);
 /* The argument `key` of `c`, or NULL. */
 const struct nr_ros_arg *nr_ros_cmd_arg(
     const struct nr_ros_cmd *c, const char *key);
