@@ -132,6 +132,31 @@ static void build_logical(
 	}
 }
 
+/* Is `text` its own logical text: every line ends in LF (no CR), none
+ * continues on the next? An export over SFTP or from a file mostly is;
+ * then the text is read in place, without a joined copy. */
+static bool plain_lines(const char *text, size_t len)
+{
+	return len && text[len - 1] == '\n' && !memchr(text, '\r', len) &&
+	    !memmem(text, len, "\\\n", 2);
+}
+
+/* The line map of a plain text: each line starts a segment at column 1. */
+static void index_lines(struct lx *lx, const char *text, size_t len)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < len; line++) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		struct seg *g = NR_PUSH(lx->segs, lx->nsegs, lx->csegs);
+
+		g->off = i;
+		g->line = line;
+		g->col = 1;
+		i = (size_t)(nl - text) + 1;
+	}
+}
+
 static struct nr_loc loc_at(struct lx *lx, size_t off)
 {
 	size_t lo = 0, hi = lx->nsegs;
@@ -971,9 +996,15 @@ static int parse_text(const char *text, size_t len, struct nr_diags *diags,
 	lx.mem = mem;
 	nr_buf_init(&lx.val);
 	nr_buf_init(&lx.path);
-	build_logical(&lx, &logical, text, len);
-	lx.s = logical.s;
-	lx.len = logical.len;
+	if (plain_lines(text, len)) {
+		index_lines(&lx, text, len);
+		lx.s = text;
+		lx.len = len;
+	} else {
+		build_logical(&lx, &logical, text, len);
+		lx.s = logical.s;
+		lx.len = logical.len;
+	}
 	while (!at_end(&lx)) {
 		skip_blank(&lx);
 		if (at_end(&lx))
