@@ -125,6 +125,22 @@ static void topo_order(const struct nr_ros_menu *mn, struct ent *e, size_t n,
 	free(t.state);
 }
 
+/* Writes the items of `e` to `out` in their order, except that in a
+ * menu keyed by name an item that names another comes after it (the
+ * export then runs top down); returns how many. */
+static size_t place(const struct nr_ros_menu *mn, struct ent *e, size_t ne,
+    struct nr_ros_item **out)
+{
+	if (mn->def->kind == NR_ROS_KEYED && mn->nkeys == 1 &&
+	    strcmp(mn->keys[0], "name") == 0) {
+		topo_order(mn, e, ne, out);
+		return ne;
+	}
+	for (size_t i = 0; i < ne; i++)
+		out[i] = e[i].it;
+	return ne;
+}
+
 static bool has_output(const struct nr_ros_item *it)
 {
 	return !it->builtin || it->props.n > 0;
@@ -229,14 +245,7 @@ static size_t canonical(const struct nr_ros_menu *mn,
 		qsort(e, ne, sizeof(*e), ent_cmp);
 	else if (kind == NR_ROS_ORDERED && mn->def->scope)
 		qsort(e, ne, sizeof(*e), ent_scope_cmp);
-	if (kind == NR_ROS_KEYED && mn->nkeys == 1 &&
-	    strcmp(mn->keys[0], "name") == 0) {
-		topo_order(mn, e, ne, out + k);
-		k += ne;
-	} else {
-		for (size_t i = 0; i < ne; i++)
-			out[k++] = e[i].it;
-	}
+	k += place(mn, e, ne, out + k);
 	for (size_t i = 0; i < ne; i++) {
 		free(e[i].key);
 		free(e[i].full);
@@ -499,14 +508,7 @@ static size_t router_order(
 		else
 			e[ne++].it = mn->v[i];
 	k = canonical(mn, b, nb, all, out);
-	if (mn->def->kind == NR_ROS_KEYED && mn->nkeys == 1 &&
-	    strcmp(mn->keys[0], "name") == 0) {
-		topo_order(mn, e, ne, out + k);
-		k += ne;
-	} else {
-		for (size_t i = 0; i < ne; i++)
-			out[k++] = e[i].it;
-	}
+	k += place(mn, e, ne, out + k);
 	free(b);
 	free(e);
 	return k;
