@@ -72,8 +72,27 @@ struct have {
 	 * before any change (and the attempt is journaled as failed) */
 	char *secret_error;
 	char *final; /* prepare: the script with values */
+	/* HMAC (state key) of the live export with its hidden values: a
+	 * change of a secret on the router makes a saved plan stale; "" when
+	 * the key could not be read or made */
+	char live_hmac[65];
 	struct nr_secrets secrets; /* prepare: resolved values */
+	/* live values whose digest is a stored reference's: secrets set by
+	 * an earlier apply (a rotated one is still on the router until the
+	 * apply replaces it); masked wherever a script is shown */
+	struct nr_secrets old;
 };
+
+/* `text` as it may be shown, every secret value masked (below). */
+static char *shown_text(const struct have *h, const char *text);
+
+/* An empty model for this resource: its values may be secrets (see
+ * struct nr_ros_model), so none is interned and each is wiped. */
+static void router_model(struct nr_ros_model *m)
+{
+	nr_ros_model_init(m);
+	m->secret = true;
+}
 
 static const struct nr_router *want_of(const struct nr_resource *r)
 {
@@ -195,7 +214,30 @@ static bool same_secret(const struct have *h, const struct nr_ctx *ctx,
 	    strcmp(d, stored) == 0;
 }
 
-/* Keeps the live value where a placeholder's secret is unchanged. */
+/* Do `a` (of `am`) and `b` (of `bm`) have the same natural key, leaving
+ * out the part `skip` (NULL: none)? */
+static bool same_key_but(const struct nr_ros_menu *am,
+    const struct nr_ros_item *a, const struct nr_ros_menu *bm,
+    const struct nr_ros_item *b, const char *skip)
+{
+	for (size_t j = 0; j < am->nkeys; j++) {
+		char ia[16], ib[16];
+		const char *x, *y;
+
+		if (skip && strcmp(am->keys[j], skip) == 0)
+			continue;
+		x = nr_ros_item_get(am, a, am->keys[j], ia);
+		y = nr_ros_item_get(bm, b, am->keys[j], ib);
+		if (strcmp(x ? x : "", y ? y : "") != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Keeps the live value where a placeholder's secret is unchanged. The
+ * live item is the one with the same natural key; when the secret is a
+ * part of that key (a community's name), one whose value there has the
+ * secret's digest. */
 static void match_secrets(
     struct have *h, const struct nr_ctx *ctx, json_t *digests)
 {
@@ -208,35 +250,42 @@ static void match_secrets(
 
 		for (size_t k = 0; lm && k < mn->n; k++) {
 			struct nr_ros_item *it = mn->v[k];
-			struct nr_buf key = NR_BUF_INIT;
 
-			nr_ros_item_keystr(&key, mn, it);
 			for (size_t p = 0; p < it->props.n; p++) {
 				struct nr_ros_prop *pr = &it->props.v[p];
 				long idx = placeholder(pr->val);
-				const char *stored, *lv = NULL;
-				char idbuf[16];
+				const char *stored, *keep = NULL;
+				bool in_key = false, done = false;
 
 				if (idx < 0 || (size_t)idx >= h->nrefs)
 					continue;
 				stored = json_string_value(
 				    json_object_get(refs, h->refs[idx]));
-				for (size_t q = 0; q < lm->n && !lv; q++) {
-					struct nr_buf lk = NR_BUF_INIT;
+				for (size_t j = 0; j < mn->nkeys; j++)
+					in_key |=
+					    strcmp(mn->keys[j], pr->key) == 0;
+				for (size_t q = 0; q < lm->n && !done; q++) {
+					char idbuf[16];
+					const char *lv;
 
-					nr_ros_item_keystr(&lk, lm, lm->v[q]);
-					if (strcmp(lk.s, key.s) == 0)
-						lv = nr_ros_item_get(lm,
-						    lm->v[q], pr->key, idbuf);
-					nr_buf_release(&lk);
+					if (!same_key_but(mn, it, lm, lm->v[q],
+						in_key ? pr->key : NULL))
+						continue;
+					lv = nr_ros_item_get(
+					    lm, lm->v[q], pr->key, idbuf);
+					if (lv &&
+					    same_secret(h, ctx, (size_t)idx,
+						stored, lv))
+						keep = lv;
+					/* the item with this key: its secret
+					 * changed; a key part: try the next */
+					done = keep || !in_key;
 				}
-				if (lv &&
-				    same_secret(
-					h, ctx, (size_t)idx, stored, lv)) {
-					nr_ros_prop_take(pr, nr_strdup(lv));
-				}
+				if (keep)
+					nr_ros_prop_take(pr, nr_strdup(keep));
 			}
-			nr_buf_release(&key);
+			/* a value of the key may have changed */
+			nr_ros_menu_reindex(mn, it);
 		}
 	}
 }
@@ -366,6 +415,7 @@ static void mark_stale(struct nr_ros_model *m, const struct have *h,
 				nr_ros_prop_take(
 				    &props->v[p], nr_strdup(STALE));
 			}
+			nr_ros_menu_reindex(mn, mn->v[k]);
 		}
 	}
 }
@@ -382,8 +432,8 @@ static void observe_hidden(
 	    json_string_value(json_object_get(digests, "hidden_applied"));
 	char *prev = stored_placeholders(h, stored ? stored : "");
 
-	nr_ros_model_init(&h->hprev);
-	nr_ros_model_init(&h->hwant);
+	router_model(&h->hprev);
+	router_model(&h->hwant);
 	nr_diags_init(&diags);
 	hidden_lines(&lines, &h->declared);
 	h->hidden_text = with_refs(h, lines.s);
@@ -397,7 +447,7 @@ static void observe_hidden(
 	/* a damaged record: everything declared is applied again */
 	if (nr_ros_load(&h->hprev, prev, strlen(prev), 0, &diags) < 0) {
 		nr_ros_model_release(&h->hprev);
-		nr_ros_model_init(&h->hprev);
+		router_model(&h->hprev);
 	}
 	mark_stale(&h->hprev, h, ctx, digests);
 	if (!h->hidden_problem &&
@@ -411,6 +461,104 @@ static void observe_hidden(
 	free(prev);
 }
 
+/* Does a value of `mn` hold a placeholder? */
+static bool holds_placeholder(const struct nr_ros_menu *mn)
+{
+	for (size_t k = 0; k < mn->n; k++)
+		for (size_t p = 0; p < mn->v[k]->props.n; p++)
+			if (mn->v[k]->props.v[p].val &&
+			    strstr(mn->v[k]->props.v[p].val, PLACEHOLDER))
+				return true;
+	return false;
+}
+
+/* state/router.json's "secret_menus": the menus where a secret was
+ * declared by some apply (a set of paths). */
+static bool secret_menu(json_t *digests, const char *path)
+{
+	json_t *menus = json_object_get(digests, "secret_menus");
+	size_t i;
+	json_t *m;
+
+	json_array_foreach (menus, i, m) {
+		if (json_is_string(m) &&
+		    strcmp(json_string_value(m), path) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void add_secret_menu(json_t *digests, const char *path)
+{
+	json_t *menus = json_object_get(digests, "secret_menus");
+
+	if (!json_is_array(menus)) {
+		menus = json_array();
+		json_object_set_new(digests, "secret_menus", menus);
+	}
+	if (!secret_menu(digests, path))
+		json_array_append_new(menus, json_string(path));
+}
+
+/* Fills h->old: the live values, in the menus where a secret is or was
+ * declared, whose digest is a stored reference's. */
+static void remember_old(
+    struct have *h, const struct nr_ctx *ctx, json_t *digests)
+{
+	json_t *refs = json_object_get(digests, "refs");
+
+	for (size_t i = 0; json_object_size(refs) && i < h->live.n; i++) {
+		const struct nr_ros_menu *lm = h->live.menus[i];
+		const struct nr_ros_menu *wm =
+		    nr_ros_model_find(&h->want, lm->path);
+
+		if (!secret_menu(digests, lm->path) &&
+		    !(wm && holds_placeholder(wm)))
+			continue;
+		for (size_t k = 0; k < lm->n; k++) {
+			const struct nr_ros_props *props = &lm->v[k]->props;
+
+			for (size_t p = 0; p < props->n; p++) {
+				const char *v = props->v[p].val, *ref;
+				struct nr_err e = NR_ERR_INIT;
+				json_t *d;
+				char hm[65];
+
+				if (!v || !*v ||
+				    nr_secret_digest(hm, ctx->state_dir, v,
+					strlen(v), &e) < 0)
+					continue;
+				json_object_foreach (refs, ref, d) {
+					struct nr_secret *o;
+
+					if (!json_is_string(d) ||
+					    strcmp(json_string_value(d), hm))
+						continue;
+					o = NR_PUSH(
+					    h->old.v, h->old.n, h->old.cap);
+					o->value = nr_strdup(v);
+					o->len = strlen(v);
+					break;
+				}
+			}
+		}
+	}
+}
+
+static void live_hmac(struct have *h, const struct nr_ctx *ctx)
+{
+	struct nr_buf b = NR_BUF_INIT;
+	struct nr_err e = NR_ERR_INIT;
+
+	nr_ros_export_terse(&b, &h->live);
+	if (nr_secret_digest(h->live_hmac, ctx->state_dir, b.s, b.len, &e) < 0)
+		h->live_hmac[0] = '\0';
+	explicit_bzero(b.s, b.len);
+	nr_buf_release(&b);
+}
+
+static void free_have(void *p);
+
 static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
     struct nr_err *err)
 {
@@ -423,9 +571,9 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 	char *declared;
 	json_t *digests;
 
-	nr_ros_model_init(&h->live);
-	nr_ros_model_init(&h->declared);
-	nr_ros_model_init(&h->want);
+	router_model(&h->live);
+	router_model(&h->declared);
+	router_model(&h->want);
 	nr_diags_init(&diags);
 	ssh_opts(&so, rt);
 	if (nr_ssh_open(&ssh, &so, err) < 0 ||
@@ -445,6 +593,7 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 	}
 	nr_diags_release(&diags);
 	nr_diags_init(&diags);
+	live_hmac(h, ctx);
 	declared = with_placeholders(h, rt->config.s);
 	if (nr_ros_load(&h->declared, declared, strlen(declared),
 		NR_ROS_EXEC_STRICT, &diags) < 0) {
@@ -467,6 +616,7 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 	nr_ros_model_copy(&h->want, &h->declared);
 	digests = load_digests(ctx);
 	match_secrets(h, ctx, digests);
+	remember_old(h, ctx, digests);
 	observe_hidden(h, ctx, digests);
 	json_decref(digests);
 	drop_hidden(&h->want);
@@ -478,14 +628,7 @@ static int observe(void **out, const struct nr_resource *r, struct nr_ctx *ctx,
 fail:
 	nr_buf_release(&text);
 	nr_diags_release(&diags);
-	nr_ros_model_release(&h->live);
-	nr_ros_model_release(&h->declared);
-	nr_ros_model_release(&h->want);
-	for (size_t i = 0; i < h->nrefs; i++)
-		free(h->refs[i]);
-	free(h->refs);
-	nr_secrets_wipe(&h->secrets);
-	free(h);
+	free_have(h);
 	return NR_EEXTERNAL;
 }
 
@@ -564,7 +707,10 @@ static void diff(struct nr_plan *plan, const struct nr_resource *r)
 		    "a secret cannot be resolved, so a rotated one cannot be "
 		    "checked");
 	} else if (ncmds) {
-		shown = masked(script.s);
+		char *m = masked(script.s);
+
+		shown = shown_text(h, m);
+		free(m);
 		nr_plan_add(plan, r,
 		    rt->mode.num == NR_MODE_RESET ? NR_ACT_RESTART
 						  : NR_ACT_UPDATE,
@@ -621,6 +767,19 @@ static void fill_model(struct nr_ros_model *m, const struct have *h)
 	}
 }
 
+/* An error about the script with the values: each value masked, and the
+ * message it was in wiped. */
+static int masked_error(struct nr_err *err, const struct have *h)
+{
+	char *m = shown_text(h, err->msg);
+	int code = err->code;
+
+	explicit_bzero(err->msg, sizeof(err->msg));
+	nr_err_set(err, code, "%s", m);
+	free(m);
+	return code;
+}
+
 static int prepare(
     struct nr_resource *r, struct nr_ctx *ctx, struct nr_err *err)
 {
@@ -666,7 +825,7 @@ static int prepare(
 	}
 	h->final = nr_buf_detach(&script);
 	nr_ros_model_release(&final);
-	return rc;
+	return rc < 0 ? masked_error(err, h) : rc;
 }
 
 /* `text` with every secret value replaced by "(sensitive)": as it is,
@@ -709,6 +868,18 @@ static char *mask_values(const char *text, const struct nr_secrets *s)
 	return cur;
 }
 
+/* `text` as it may be shown: the values of this apply's secrets, and the
+ * secrets an earlier apply set, masked. Caller frees. */
+static char *shown_text(const struct have *h, const char *text)
+{
+	char *a = mask_values(text, &h->secrets);
+	char *b = mask_values(a, &h->old);
+
+	explicit_bzero(a, strlen(a));
+	free(a);
+	return b;
+}
+
 /* The router's error line from /import's output and the command of the
  * uploaded script it names ("...; line N)"), every secret value masked
  * (a router may echo values). */
@@ -727,7 +898,7 @@ static char *import_error(const char *out, const struct have *h)
 	raw = nr_strndup(line, strcspn(line, "\n"));
 	if ((at = strstr(raw, "; line ")))
 		lineno = strtol(at + 7, NULL, 10);
-	msg = mask_values(raw, &h->secrets);
+	msg = shown_text(h, raw);
 	explicit_bzero(raw, strlen(raw));
 	free(raw);
 	nr_buf_addf(&b, "%.400s", msg);
@@ -741,7 +912,7 @@ static char *import_error(const char *out, const struct have *h)
 				p++;
 		if (p && *p) {
 			cmd = nr_strndup(p, strcspn(p, "\n"));
-			shown = mask_values(cmd, &h->secrets);
+			shown = shown_text(h, cmd);
 			explicit_bzero(cmd, strlen(cmd));
 			free(cmd);
 			nr_buf_addf(&b, "; line %ld of the script was: %.300s",
@@ -777,6 +948,11 @@ static int store_digests(
 		if (rc == 0)
 			json_object_set_new(refs, h->refs[i], json_string(d));
 	}
+	/* the menus that held secrets, now or before: where an earlier
+	 * value may still stand on the router (remember_old) */
+	for (size_t i = 0; i < h->want.n; i++)
+		if (holds_placeholder(h->want.menus[i]))
+			add_secret_menu(j, h->want.menus[i]->path);
 	/* the hidden lines as applied, with the references (no values) */
 	json_object_del(j, "hidden");
 	json_object_set_new(j, "hidden_applied", json_string(h->hidden_text));
@@ -921,12 +1097,15 @@ static int apply_reset(
 	struct nr_buf out = NR_BUF_INIT;
 	struct nr_err dropped = NR_ERR_INIT;
 	struct nr_buf all = NR_BUF_INIT;
+	struct nr_ros_export_opts o = { .flags = NR_ROS_EXPORT_TERSE };
 	char *name, *cmd, *shown;
 	int rc;
 
 	/* the plan shows only the difference: the name comes from the whole
-	 * config as uploaded, each secret masked as a plan masks it */
-	nr_ros_export_terse(&all, &h->declared);
+	 * config as uploaded, each secret masked as a plan masks it, and
+	 * without the values RouterOS hides (a password written in
+	 * network.yaml itself) */
+	nr_ros_export(&all, &h->declared, &o);
 	shown = masked(all.s);
 	name = upload_name("reset-", shown);
 	free(shown);
@@ -1034,8 +1213,8 @@ static json_t *live_json(const struct nr_resource *r)
 
 	nr_ros_export(&b, &h->live, &o);
 	nr_sha256_hex(b.s, b.len, d);
-	j = json_pack("{s:s, s:b}", "export_sha256", d, "hidden_changed",
-	    h->hidden_ncmds > 0);
+	j = json_pack("{s:s, s:s, s:b}", "export_sha256", d, "export_hmac",
+	    h->live_hmac, "hidden_changed", h->hidden_ncmds > 0);
 	explicit_bzero(b.s, b.len);
 	nr_buf_release(&b);
 	return j;
@@ -1060,6 +1239,7 @@ static void free_have(void *p)
 	free(h->secret_error);
 	nr_secret_free_text(h->final);
 	nr_secrets_wipe(&h->secrets);
+	nr_secrets_wipe(&h->old);
 	free(h);
 }
 

@@ -1095,16 +1095,51 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 			remove_item(d, p->sm, s->rm.v[k]);
 }
 
+/* Does a value of `w` (its name aside) name one of the items to add, as
+ * `next-pool=p5` or a list `a,p5`? Then its `set` waits for the adds. */
+static bool names_added(const struct nr_ros_item *w, const struct ilist *add)
+{
+	for (size_t i = 0; i < w->props.n; i++) {
+		const char *v = w->props.v[i].val;
+
+		if (!v || strcmp(w->props.v[i].key, "name") == 0)
+			continue;
+		for (size_t k = 0; k < add->n; k++) {
+			const struct nr_ros_prop *n =
+			    nr_ros_props_find(&add->v[k]->props, "name");
+			size_t len = n && n->val ? strlen(n->val) : 0;
+
+			for (const char *q = v; len && *q;) {
+				size_t e = strcspn(q, ",");
+
+				if (e == len && memcmp(q, n->val, len) == 0)
+					return true;
+				q += e + (q[e] == ',');
+			}
+		}
+	}
+	return false;
+}
+
 static void run_menu(struct dx *d, struct mplan *p)
 {
+	bool *late = nr_calloc(p->set_have.n + 1, sizeof(*late));
+
 	sync_builtins(d, p);
-	for (size_t i = 0; i < p->set_have.n && !d->rc; i++)
-		set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
+	for (size_t i = 0; i < p->set_have.n && !d->rc; i++) {
+		late[i] = names_added(p->set_want.v[i], &p->add);
+		if (!late[i])
+			set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
+	}
 	/* in the canonical order, which puts referenced items first */
 	if (p->add.n)
 		nr_ros_items_canonical(p->dm, p->add.v, p->add.n);
 	for (size_t i = 0; i < p->add.n && !d->rc; i++)
 		add_item(d, p->sm, p->add.v[i], NULL);
+	for (size_t i = 0; i < p->set_have.n && !d->rc; i++)
+		if (late[i])
+			set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
+	free(late);
 	for (size_t i = 0; i < p->nscopes && !d->rc; i++)
 		run_scope(d, p, &p->scopes[i]);
 }
@@ -1165,7 +1200,11 @@ static bool menus_equal(
 				continue;
 			}
 			nb++;
-			m = it->kstr ? nr_ros_menu_by_key(a, it->kstr) : NULL;
+			/* each item the one its index holds: no two items of
+			 * `b` can then match one of `a` */
+			m = it->kstr && nr_ros_menu_by_key(b, it->kstr) == it
+			    ? nr_ros_menu_by_key(a, it->kstr)
+			    : NULL;
 			eq = m && item_equal(m, it);
 		}
 		eq = eq && na == nb && nx == ny;

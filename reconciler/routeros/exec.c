@@ -942,8 +942,11 @@ int nr_ros_load(struct nr_ros_model *m, const char *text, size_t len,
 	/* parse errors hide what running said, as when nothing ran */
 	nr_diags_take(diags, &parse);
 	if (rc < 0) {
+		bool secret = m->secret;
+
 		nr_ros_model_release(m);
 		nr_ros_model_init(m);
+		m->secret = secret;
 	} else {
 		rc = l.stopped ? NR_ECONFIG : 0;
 		nr_diags_take(diags, &l.run);

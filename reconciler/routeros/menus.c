@@ -640,7 +640,7 @@ bool nr_ros_sensitive(const char *key)
 		"pre-shared-key", "preshared-key", "wpa-pre-shared-key",
 		"wpa2-pre-shared-key", "wpa3-pre-shared-key", "passphrase",
 		"authentication-password", "encryption-password",
-		"ipsec-secret", "mschapv2-password",
+		"ipsec-secret", "mschapv2-password", "tcp-md5-key",
 		"management-protection-key", "static-key-0", "static-key-1",
 		"static-key-2", "static-key-3", "static-sta-private-key",
 		"security.passphrase", "security.wpa2-pre-shared-key" };

@@ -51,10 +51,11 @@ const struct nr_ros_prop *nr_ros_props_find(
 	return found ? &props->v[i] : NULL;
 }
 
-/* Sets the value of `p` (a secret's own copy, wiped when it goes). */
-static void prop_set(struct nr_ros_prop *p, const char *val)
+/* Sets the value of `p`: interned, or an own copy (wiped when it goes)
+ * when it may be a secret: `own`, or a property RouterOS hides. */
+static void prop_set(struct nr_ros_prop *p, const char *val, bool own)
 {
-	bool own = val && nr_ros_key_sensitive(p->key);
+	own = val && (own || nr_ros_key_sensitive(p->key));
 	const char *v = !val ? NULL : own ? nr_strdup(val) : nr_ros_intern(val);
 
 	if (p->owned) {
@@ -66,8 +67,8 @@ static void prop_set(struct nr_ros_prop *p, const char *val)
 	p->flag = false;
 }
 
-void nr_ros_props_put(
-    struct nr_ros_props *props, const char *key, const char *val)
+static void props_put(
+    struct nr_ros_props *props, const char *key, const char *val, bool own)
 {
 	bool found;
 	size_t i = props_lower(props, key, &found);
@@ -79,14 +80,20 @@ void nr_ros_props_put(
 		memset(&props->v[i], 0, sizeof(props->v[i]));
 		props->v[i].key = nr_ros_intern(key);
 	}
-	prop_set(&props->v[i], val);
+	prop_set(&props->v[i], val, own);
+}
+
+void nr_ros_props_put(
+    struct nr_ros_props *props, const char *key, const char *val)
+{
+	props_put(props, key, val, false);
 }
 
 void nr_ros_prop_take(struct nr_ros_prop *p, char *val)
 {
-	prop_set(p, NULL);
+	prop_set(p, NULL, false);
 	p->val = val;
-	p->owned = true;
+	p->owned = val != NULL;
 }
 
 void nr_ros_props_put_flag(struct nr_ros_props *props, const char *key)
@@ -104,7 +111,7 @@ void nr_ros_props_del(struct nr_ros_props *props, const char *key)
 
 	if (!found)
 		return;
-	prop_set(&props->v[i], NULL);
+	prop_set(&props->v[i], NULL, false);
 	memmove(&props->v[i], &props->v[i + 1],
 	    (props->n - i - 1) * sizeof(*props->v));
 	props->n--;
@@ -113,7 +120,7 @@ void nr_ros_props_del(struct nr_ros_props *props, const char *key)
 void nr_ros_props_release(struct nr_ros_props *props)
 {
 	for (size_t i = 0; i < props->n; i++)
-		prop_set(&props->v[i], NULL);
+		prop_set(&props->v[i], NULL, false);
 	free(props->v);
 	memset(props, 0, sizeof(*props));
 }
@@ -197,11 +204,23 @@ static void parse_props(struct nr_ros_props *out, const char *text)
 
 static void kdel(struct nr_ros_menu *mn, struct nr_ros_item *it);
 
+/* Forgets the item's key string (wiped when it was its own copy). */
+static void drop_kstr(struct nr_ros_item *it)
+{
+	if (it->own_kstr) {
+		explicit_bzero((char *)it->kstr, strlen(it->kstr));
+		free((char *)it->kstr);
+	}
+	it->kstr = NULL;
+	it->own_kstr = false;
+}
+
 void nr_ros_item_free(struct nr_ros_item *it)
 {
 	if (!it)
 		return;
 	free(it->bsel);
+	drop_kstr(it);
 	nr_ros_props_release(&it->base);
 	nr_ros_props_release(&it->props);
 	free(it);
@@ -370,7 +389,7 @@ void nr_ros_props_assign(struct nr_ros_props *props,
 	    (val && d && str_eq(d->val, val)))
 		nr_ros_props_del(props, ikey);
 	else
-		nr_ros_props_put(props, ikey, val);
+		props_put(props, ikey, val, mn->secret);
 	free(norm);
 }
 
@@ -525,10 +544,12 @@ void nr_ros_menu_put_key(
     struct nr_ros_menu *mn, struct nr_ros_item *it, const char *kstr)
 {
 	kdel(mn, it);
-	it->kstr = NULL;
+	drop_kstr(it);
 	if (nr_ros_key_incomplete(kstr))
 		return;
-	it->kstr = nr_ros_intern(kstr);
+	/* a key may hold a secret (a community's name): kept as values are */
+	it->own_kstr = mn->secret;
+	it->kstr = mn->secret ? nr_strdup(kstr) : nr_ros_intern(kstr);
 	kput(mn, it);
 }
 
@@ -595,12 +616,13 @@ struct nr_ros_menu *nr_ros_model_find(
 	return NULL;
 }
 
-static struct nr_ros_menu *menu_new(const char *path)
+static struct nr_ros_menu *menu_new(const char *path, bool secret)
 {
 	struct nr_ros_menu *mn = nr_calloc(1, sizeof(*mn));
 	size_t cap = 0;
 
 	mn->path = nr_ros_intern(path);
+	mn->secret = secret;
 	mn->def = nr_ros_menu_def(path);
 	mn->refs = nr_ros_menu_ref(path, 0) != NULL;
 	mn->addr = strcmp(path, "/ip address") == 0   ? NR_ROS_ADDR_IP
@@ -630,7 +652,7 @@ struct nr_ros_menu *nr_ros_model_menu(struct nr_ros_model *m, const char *path)
 		m->last = mn;
 		return mn;
 	}
-	mn = menu_new(path);
+	mn = menu_new(path, m->secret);
 	*NR_PUSH(m->menus, m->n, m->cap) = mn;
 	m->last = mn;
 	if (mn->def->kind == NR_ROS_SINGLETON) {
@@ -676,9 +698,10 @@ void nr_ros_model_copy(struct nr_ros_model *dst, const struct nr_ros_model *src)
 {
 	nr_ros_model_init(dst);
 	dst->next_id = src->next_id;
+	dst->secret = src->secret;
 	for (size_t i = 0; i < src->n; i++) {
 		const struct nr_ros_menu *s = src->menus[i];
-		struct nr_ros_menu *d = menu_new(s->path);
+		struct nr_ros_menu *d = menu_new(s->path, src->secret);
 
 		for (size_t k = 0; k < s->n; k++) {
 			const struct nr_ros_item *si = s->v[k];

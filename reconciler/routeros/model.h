@@ -39,7 +39,10 @@ struct nr_ros_item {
 	char *bsel;
 	struct nr_ros_props base; /* built-in identity and factory values */
 	struct nr_ros_props props; /* configured, sorted by key */
-	const char *kstr; /* its natural key as indexed (interned), or NULL */
+	/* its natural key as indexed (interned, or its own copy in a menu
+	 * that may hold secrets), or NULL */
+	const char *kstr;
+	bool own_kstr;
 };
 
 struct nr_ros_kslot {
@@ -54,6 +57,7 @@ struct nr_ros_menu {
 	const char *path; /* "/ip firewall filter" (interned) */
 	const struct nr_ros_menu_def *def; /* never NULL */
 	bool refs; /* some property must name an item of another menu */
+	bool secret; /* as its model's `secret` */
 	enum nr_ros_addr addr;
 	struct nr_ros_props defaults;
 	const char **keys; /* the natural key, split (interned) */
@@ -67,6 +71,11 @@ struct nr_ros_menu {
 };
 
 struct nr_ros_model {
+	/* Values may be secrets (a router's configuration with the values
+	 * filled in): every value and key string set through a command is
+	 * the item's own copy, wiped when it goes, never interned. Set it
+	 * before the first menu is made; copies keep it. */
+	bool secret;
 	struct nr_ros_menu **menus; /* in creation order */
 	size_t n, cap;
 	unsigned next_id;

@@ -412,6 +412,41 @@ expect_rc user-converged 0
 expect_not_in router-json-no-value "$(opvalue)" "$(cat "$D/state/router.json")"
 expect_in router-json-refs "{{ op://lab/router/admin }}" "$(cat "$D/state/router.json")"
 
+# a secret as an item's key (an SNMP community's name): added, matched
+# through its digest so that a second plan is empty, and on rotation the
+# old value is masked too (it is still a secret on the router)
+export NETREC_TEST_COMMUNITY="comm-$RANDOM-one"
+add_secret "$NETREC_TEST_COMMUNITY"
+cfg_add_after "/user set [find name=admin] password={{ op://lab/router/admin }}" \
+	"/snmp community add addresses=10.0.0.0/8 name={{ env:NETREC_TEST_COMMUNITY }}"
+nr apply --yes --target router
+expect_rc keysecret-apply 0
+expect_eq keysecret-commands '/snmp community add addresses=10.0.0.0/8 name="(sensitive value changed)"' \
+	"$(sed -n 's/^        \(\/.*\)$/\1/p' <<<"$out")"
+rt /snmp community print
+expect_in keysecret-on-router "name=$NETREC_TEST_COMMUNITY" "$out"
+nr plan --target router --detailed-exitcode
+expect_rc keysecret-converged 0
+nr apply --yes --target router
+expect_in keysecret-apply-again "No changes." "$out"
+export NETREC_TEST_COMMUNITY="comm-$RANDOM-two"
+add_secret "$NETREC_TEST_COMMUNITY"
+nr apply --yes --target router
+expect_rc keysecret-rotate-apply 0
+expect_eq keysecret-rotate-commands '/snmp community remove [ find where name=(sensitive) ]
+/snmp community add addresses=10.0.0.0/8 name="(sensitive value changed)"' \
+	"$(sed -n 's/^        \(\/.*\)$/\1/p' <<<"$out")"
+rt /snmp community print
+expect_in keysecret-rotated "name=$NETREC_TEST_COMMUNITY" "$out"
+nr plan --target router --detailed-exitcode
+expect_rc keysecret-rotate-converged 0
+cfg_sub "/snmp community add addresses=10.0.0.0/8 name={{ env:NETREC_TEST_COMMUNITY }}" ""
+nr apply --yes --target router
+expect_rc keysecret-remove-apply 0
+expect_eq keysecret-remove-commands '/snmp community remove [ find where name=(sensitive) ]' \
+	"$(sed -n 's/^        \(\/.*\)$/\1/p' <<<"$out")"
+unset NETREC_TEST_COMMUNITY
+
 # --- 5. a missing or unsafe secret stops the apply before any change -----
 # (host and router together: no host file may be written either)
 rt /system identity set name=drifted

@@ -173,6 +173,17 @@ static void test_golden_address_change(void **state)
 	    "interface=bridge1 ] address=192.168.88.2/24\n");
 }
 
+/* A kept item made to name a new one: the new one is added first. */
+static void test_golden_names_new_item(void **state)
+{
+	(void)state;
+	golden("/ip pool add name=p1 ranges=10.0.0.1\n",
+	    "/ip pool add name=p5 ranges=10.0.0.5\n"
+	    "/ip pool add name=p1 next-pool=p5 ranges=10.0.0.1\n",
+	    "/ip pool add name=p5 ranges=10.0.0.5\n"
+	    "/ip pool set [ find where name=p1 ] next-pool=p5\n");
+}
+
 static void test_golden_rule_moved_up(void **state)
 {
 	(void)state;
@@ -912,6 +923,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_address_change),
+		cmocka_unit_test(test_golden_names_new_item),
 		cmocka_unit_test(test_golden_rule_moved_up),
 		cmocka_unit_test(test_golden_rule_inserted),
 		cmocka_unit_test(test_golden_identity_rename),
