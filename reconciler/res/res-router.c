@@ -532,7 +532,8 @@ static void remember_old(
 					struct nr_secret *o;
 
 					if (!json_is_string(d) ||
-					    strcmp(json_string_value(d), hm))
+					    strcmp(json_string_value(d), hm) !=
+						0)
 						continue;
 					o = NR_PUSH(
 					    h->old.v, h->old.n, h->old.cap);

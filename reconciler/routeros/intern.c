@@ -23,7 +23,7 @@ struct block {
 	char bytes[];
 };
 
-#define BLOCK_BYTES (64 * 1024 - sizeof(struct block))
+#define BLOCK_BYTES ((size_t)64 * 1024 - sizeof(struct block))
 
 static struct {
 	struct istr *v;

@@ -55,15 +55,17 @@ const struct nr_ros_prop *nr_ros_props_find(
  * when it may be a secret: `own`, or a property RouterOS hides. */
 static void prop_set(struct nr_ros_prop *p, const char *val, bool own)
 {
-	own = val && (own || nr_ros_key_sensitive(p->key));
-	const char *v = !val ? NULL : own ? nr_strdup(val) : nr_ros_intern(val);
+	bool mine = val && (own || nr_ros_key_sensitive(p->key));
+	const char *v = !val ? NULL
+	    : mine	     ? nr_strdup(val)
+			     : nr_ros_intern(val);
 
 	if (p->owned) {
 		explicit_bzero((char *)p->val, strlen(p->val));
 		free((char *)p->val);
 	}
 	p->val = v;
-	p->owned = own;
+	p->owned = mine;
 	p->flag = false;
 }
 

@@ -38,14 +38,29 @@ struct lx {
 
 /* ---- memory ---- */
 
+/* `size` bytes of the command's memory (obstack's chunks come from
+ * nr_malloc, which aborts rather than fail). */
+static void *mem_alloc(struct lx *lx, size_t size)
+{
+	void *p = obstack_alloc(lx->mem, size);
+
+	if (!p)
+		abort();
+	return p;
+}
+
 static char *mem_strndup(struct lx *lx, const char *s, size_t n)
 {
-	return obstack_copy0(lx->mem, s, n);
+	char *p = mem_alloc(lx, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
 }
 
 static void *mem_zalloc(struct lx *lx, size_t size)
 {
-	void *p = obstack_alloc(lx->mem, size);
+	void *p = mem_alloc(lx, size);
 
 	memset(p, 0, size);
 	return p;
@@ -59,11 +74,11 @@ static void *mem_push(
 	char **v = vp;
 	char *slot;
 
-	if (*n == *cap) {
+	if (!*v || *n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 4;
-		char *nv = obstack_alloc(lx->mem, ncap * size);
+		char *nv = mem_alloc(lx, ncap * size);
 
-		if (*n)
+		if (*v && *n)
 			memcpy(nv, *v, *n * size);
 		*v = nv;
 		*cap = ncap;
@@ -93,7 +108,7 @@ static void build_logical(
 
 	nr_buf_grow(out, len + 1); /* at most as long as the text, and a \n */
 	while (i < len) {
-		size_t eol = i, end, start = i, nb = 0;
+		size_t eol, end, start = i, nb = 0;
 		bool comment = false, next;
 		struct seg *g;
 
