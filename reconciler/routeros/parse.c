@@ -152,8 +152,15 @@ static void build_logical(
  * then the text is read in place, without a joined copy. */
 static bool plain_lines(const char *text, size_t len)
 {
-	return len && text[len - 1] == '\n' && !memchr(text, '\r', len) &&
-	    !memmem(text, len, "\\\n", 2);
+	const char *end = text + len, *p = text;
+
+	if (!len || text[len - 1] != '\n' || memchr(text, '\r', len))
+		return false;
+	/* a backslash at a line's end (exports have few backslashes) */
+	while ((p = memchr(p, '\\', (size_t)(end - p))) && ++p < end)
+		if (*p == '\n')
+			return false;
+	return true;
 }
 
 /* The line map of a plain text: each line starts a segment at column 1. */
