@@ -4,19 +4,14 @@
  * back to the physical line and column for every diagnostic. */
 #include "routeros/parse.h"
 
-#include <obstack.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/mem.h"
 #include "routeros/intern.h"
-
-/* A command's strings and arrays come from an obstack: a streaming parse
- * drops them all after each command, a whole script with the script. */
-#define obstack_chunk_alloc nr_malloc
-#define obstack_chunk_free free
 
 struct seg {
 	size_t off; /* offset in the logical text */
@@ -29,7 +24,9 @@ struct lx {
 	struct seg *segs;
 	size_t nsegs, csegs, lastseg;
 	struct nr_diags *diags;
-	struct obstack *mem; /* where the commands live */
+	/* where the commands' strings and arrays live: a streaming parse
+	 * gives them back after each command, a whole script with it */
+	struct nr_arena *mem;
 	struct nr_buf val; /* a value as it is read */
 	struct nr_buf path; /* the menu words of a command */
 	bool failed; /* the current command had an error */
@@ -38,15 +35,9 @@ struct lx {
 
 /* ---- memory ---- */
 
-/* `size` bytes of the command's memory (obstack's chunks come from
- * nr_malloc, which aborts rather than fail). */
 static void *mem_alloc(struct lx *lx, size_t size)
 {
-	void *p = obstack_alloc(lx->mem, size);
-
-	if (!p)
-		abort();
-	return p;
+	return nr_arena_alloc(lx->mem, size);
 }
 
 static char *mem_strndup(struct lx *lx, const char *s, size_t n)
@@ -66,7 +57,7 @@ static void *mem_zalloc(struct lx *lx, size_t size)
 	return p;
 }
 
-/* Like NR_PUSH, in the obstack (an outgrown array stays there unused
+/* Like NR_PUSH, in the arena (an outgrown array stays there unused
  * until the command's memory goes). */
 static void *mem_push(
     struct lx *lx, void *vp, size_t *n, size_t *cap, size_t size)
@@ -651,7 +642,7 @@ static int verb_of(const char *w, size_t n)
 void nr_ros_script_release(struct nr_ros_script *s)
 {
 	if (s->mem) {
-		obstack_free(s->mem, NULL);
+		nr_arena_release(s->mem);
 		free(s->mem);
 	}
 	free(s->v);
@@ -1004,9 +995,9 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 }
 
 /* Parses `text`, calling fn for each command; the commands' memory comes
- * from `mem`, and is dropped after each command when `each`. */
+ * from `mem`, and is given back after each command when `each`. */
 static int parse_text(const char *text, size_t len, struct nr_diags *diags,
-    char **version, struct obstack *mem, bool each,
+    char **version, struct nr_arena *mem, bool each,
     void (*fn)(struct nr_ros_cmd *c, void *arg), void *arg)
 {
 	struct nr_buf logical = NR_BUF_INIT, menu = NR_BUF_INIT;
@@ -1052,11 +1043,11 @@ static int parse_text(const char *text, size_t len, struct nr_diags *diags,
 			continue;
 		}
 		{
-			char *mark = obstack_alloc(mem, 1);
+			struct nr_arena_mark mark = nr_arena_mark(mem);
 
 			parse_statement(&lx, &menu, fn, arg);
 			if (each)
-				obstack_free(mem, mark);
+				nr_arena_reset(mem, mark);
 		}
 	}
 	free(lx.segs);
@@ -1070,12 +1061,10 @@ static int parse_text(const char *text, size_t len, struct nr_diags *diags,
 int nr_ros_parse_each(const char *text, size_t len, struct nr_diags *diags,
     char **version, void (*fn)(struct nr_ros_cmd *c, void *arg), void *arg)
 {
-	struct obstack mem;
-	int rc;
+	struct nr_arena mem = NR_ARENA_INIT;
+	int rc = parse_text(text, len, diags, version, &mem, true, fn, arg);
 
-	obstack_init(&mem);
-	rc = parse_text(text, len, diags, version, &mem, true, fn, arg);
-	obstack_free(&mem, NULL);
+	nr_arena_release(&mem);
 	return rc;
 }
 
@@ -1090,8 +1079,7 @@ int nr_ros_parse(struct nr_ros_script *out, const char *text, size_t len,
     struct nr_diags *diags)
 {
 	memset(out, 0, sizeof(*out));
-	out->mem = nr_malloc(sizeof(*out->mem));
-	obstack_init(out->mem);
+	out->mem = nr_calloc(1, sizeof(*out->mem));
 	return parse_text(
 	    text, len, diags, &out->version, out->mem, false, push_cmd, out);
 }

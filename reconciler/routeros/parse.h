@@ -76,13 +76,13 @@ struct nr_ros_cmd {
 	struct nr_loc loc; /* where the command starts */
 };
 
-struct obstack;
+struct nr_arena;
 
 struct nr_ros_script {
 	struct nr_ros_cmd *v;
 	size_t n, cap;
 	char *version; /* from a "# ... by RouterOS 7.19.3" header, or NULL */
-	struct obstack *mem; /* where the commands' strings and arrays are */
+	struct nr_arena *mem; /* where the commands' strings and arrays are */
 };
 
 /* Parses `text` (len bytes, need not be NUL-terminated). Every command that

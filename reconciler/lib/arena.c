@@ -1,0 +1,60 @@
+/* arena: a stack of chunks; allocation takes from the newest. */
+#include "lib/arena.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+
+#include "lib/mem.h"
+
+struct nr_arena_chunk {
+	struct nr_arena_chunk *prev;
+	size_t used, cap;
+	alignas(max_align_t) unsigned char data[];
+};
+
+#define CHUNK_BYTES ((size_t)64 * 1024)
+
+void *nr_arena_alloc(struct nr_arena *a, size_t n)
+{
+	size_t align = alignof(max_align_t);
+	struct nr_arena_chunk *c = a->head;
+
+	n = (n + align - 1) & ~(align - 1);
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+
+		c = nr_malloc(sizeof(*c) + cap);
+		c->prev = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
+struct nr_arena_mark nr_arena_mark(const struct nr_arena *a)
+{
+	struct nr_arena_mark m = { a->head, a->head ? a->head->used : 0 };
+
+	return m;
+}
+
+void nr_arena_reset(struct nr_arena *a, struct nr_arena_mark m)
+{
+	while (a->head && a->head != m.chunk) {
+		struct nr_arena_chunk *c = a->head;
+
+		a->head = c->prev;
+		free(c);
+	}
+	if (a->head)
+		a->head->used = m.used;
+}
+
+void nr_arena_release(struct nr_arena *a)
+{
+	struct nr_arena_mark none = { NULL, 0 };
+
+	nr_arena_reset(a, none);
+}

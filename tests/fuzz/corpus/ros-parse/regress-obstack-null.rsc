@@ -1,0 +1,2 @@
+/ip zf comment=a
+add chacomment=b place-before

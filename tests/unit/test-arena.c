@@ -1,0 +1,58 @@
+/* test-arena: aligned allocations, objects larger than a chunk, and a
+ * reset to a mark giving back exactly what came after it (the memory is
+ * handed out again; what came before stays intact). */
+#include <stdalign.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lib/arena.h"
+#include "testutil.h"
+
+static void test_aligned_and_large(void **state)
+{
+	struct nr_arena a = NR_ARENA_INIT;
+	char *big;
+
+	(void)state;
+	for (size_t n = 1; n < 300; n++) {
+		char *p = nr_arena_alloc(&a, n);
+
+		assert_int_equal((uintptr_t)p % alignof(max_align_t), 0);
+		memset(p, 0xab, n);
+	}
+	big = nr_arena_alloc(&a, 1024 * 1024); /* larger than a chunk */
+	memset(big, 1, 1024 * 1024);
+	assert_int_equal((uintptr_t)big % alignof(max_align_t), 0);
+	nr_arena_release(&a);
+	assert_null(a.head);
+}
+
+static void test_reset_to_mark(void **state)
+{
+	struct nr_arena a = NR_ARENA_INIT;
+	char *keep, *first, *again;
+	struct nr_arena_mark m;
+
+	(void)state;
+	keep = nr_arena_alloc(&a, 16);
+	strcpy(keep, "kept");
+	m = nr_arena_mark(&a);
+	first = nr_arena_alloc(&a, 100);
+	for (int i = 0; i < 100; i++) /* over several chunks */
+		memset(nr_arena_alloc(&a, 4000), i, 4000);
+	nr_arena_reset(&a, m);
+	again = nr_arena_alloc(&a, 100);
+	assert_ptr_equal(first, again);
+	assert_string_equal(keep, "kept");
+	nr_arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_aligned_and_large),
+		cmocka_unit_test(test_reset_to_mark),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
