@@ -546,11 +546,19 @@ static void remember_old(
 	}
 }
 
+/* h->live_hmac, when the state key exists (a plan makes no key: an
+ * apply does, with the first secret it stores). */
 static void live_hmac(struct have *h, const struct nr_ctx *ctx)
 {
 	struct nr_buf b = NR_BUF_INIT;
 	struct nr_err e = NR_ERR_INIT;
+	char *key = nr_asprintf("%s/secret.key", ctx->state_dir);
+	bool have_key = access(key, F_OK) == 0;
 
+	free(key);
+	h->live_hmac[0] = '\0';
+	if (!have_key)
+		return;
 	nr_ros_export_terse(&b, &h->live);
 	if (nr_secret_digest(h->live_hmac, ctx->state_dir, b.s, b.len, &e) < 0)
 		h->live_hmac[0] = '\0';

@@ -273,6 +273,18 @@ expect_in drift-wg-restored "private-key=\"$(cat "$D/secrets/wg0.key")\"" "$out"
 nr plan --target router --detailed-exitcode
 expect_rc drift-converged 0
 expect_no_uploads drift
+# a saved plan goes stale when only a hidden value changed since (the
+# plan file holds an HMAC of the export with its hidden values, never a
+# plain digest)
+nr plan --target router -o "$T/router.plan"
+expect_rc planfile-save 0
+expect_not_in planfile-no-key "$(cat "$D/secrets/wg0.key")" "$(cat "$T/router.plan")"
+rt /interface wireguard set wg0 private-key="cHJvYmVwcm9iZXByb2JlcHJvYmVwcm9iZXByb2JlcHI="
+nr apply "$T/router.plan"
+expect_rc planfile-stale-hidden 1
+expect_in planfile-stale-hidden-why "stale plan" "$err"
+nr apply --yes --target router
+expect_rc planfile-stale-repaired 0
 
 # --- 3. ordered lists: firewall filter rules -----------------------------
 cfg_add_after "/system identity set name=lab-router" \
