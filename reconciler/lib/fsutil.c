@@ -180,6 +180,16 @@ static int fsync_dir(const char *dir, struct nr_err *err)
 	return rc;
 }
 
+/* The folder of `path`, whose last '/' is `slash` (NULL: none). */
+static char *parent_of(const char *path, const char *slash)
+{
+	if (!slash)
+		return nr_strdup(".");
+	if (slash == path)
+		return nr_strdup("/");
+	return nr_strndup(path, (size_t)(slash - path));
+}
+
 int nr_file_replace(const char *path, const void *data, size_t len, mode_t mode,
     uid_t uid, gid_t gid, struct nr_err *err)
 {
@@ -192,12 +202,7 @@ int nr_file_replace(const char *path, const void *data, size_t len, mode_t mode,
 	if (!*base)
 		return nr_err_set(
 		    err, NR_EINVAL, "cannot write '%s': not a file name", path);
-	if (!slash)
-		dir = nr_strdup(".");
-	else if (slash == path)
-		dir = nr_strdup("/");
-	else
-		dir = nr_strndup(path, (size_t)(slash - path));
+	dir = parent_of(path, slash);
 	rc = nr_mkdir_p(dir, 0755, err);
 	if (rc)
 		goto out;
@@ -271,12 +276,7 @@ void nr_file_clean_temps(const char *path)
 		return;
 	if (blen > NAME_MAX - 1 - slen)
 		blen = NAME_MAX - 1 - slen;
-	if (!slash)
-		dir = nr_strdup(".");
-	else if (slash == path)
-		dir = nr_strdup("/");
-	else
-		dir = nr_strndup(path, (size_t)(slash - path));
+	dir = parent_of(path, slash);
 	/* ".NAME.netrec-", then the six characters mkostemp chose */
 	prefix = nr_asprintf(
 	    ".%.*s%.*s", (int)blen, base, (int)(slen - 6), TMP_SUFFIX);

@@ -373,42 +373,44 @@ static char *content(const struct nr_ros_item *it)
 	return nr_buf_detach(&b);
 }
 
-/* A sorted index of item contents, for multiset matching. */
-struct cent {
+/* A sorted index of strings (item contents or natural keys) with each
+ * item's place in its list, for matching by sort-merge. */
+struct sent {
 	char *s;
 	size_t idx;
 	bool used;
 };
 
-static int cent_cmp(const void *a, const void *b)
+static int sent_cmp(const void *a, const void *b)
 {
-	const struct cent *x = a, *y = b;
+	const struct sent *x = a, *y = b;
 	int c = strcmp(x->s, y->s);
 
 	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static struct cent *cindex(const struct ilist *l)
+static void sent_free(struct sent *e, size_t n)
 {
-	struct cent *c = nr_calloc(l->n + 1, sizeof(*c));
+	for (size_t i = 0; e && i < n; i++)
+		free(e[i].s);
+	free(e);
+}
+
+/* The contents of the items of `l`, sorted. */
+static struct sent *cindex(const struct ilist *l)
+{
+	struct sent *c = nr_calloc(l->n + 1, sizeof(*c));
 
 	for (size_t i = 0; i < l->n; i++) {
 		c[i].s = content(l->v[i]);
 		c[i].idx = i;
 	}
-	qsort(c, l->n, sizeof(*c), cent_cmp);
+	qsort(c, l->n, sizeof(*c), sent_cmp);
 	return c;
 }
 
-static void cfree(struct cent *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(c[i].s);
-	free(c);
-}
-
 /* First unused entry equal to `s`, or NULL. */
-static struct cent *cfind(struct cent *c, size_t n, const char *s)
+static struct sent *cfind(struct sent *c, size_t n, const char *s)
 {
 	size_t lo = 0, hi = n;
 
@@ -426,7 +428,7 @@ static struct cent *cfind(struct cent *c, size_t n, const char *s)
 	return NULL;
 }
 
-static bool has_dups(const struct cent *c, size_t n)
+static bool has_dups(const struct sent *c, size_t n)
 {
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(c[i - 1].s, c[i].s) == 0)
@@ -440,7 +442,7 @@ static bool has_dups(const struct cent *c, size_t n)
 static void plan_multiset(
     struct mplan *p, const struct ilist *have, const struct ilist *want)
 {
-	struct cent *h = cindex(have), *w = cindex(want);
+	struct sent *h = cindex(have), *w = cindex(want);
 	size_t i = 0, k = 0;
 
 	while (i < have->n || k < want->n) {
@@ -465,41 +467,23 @@ static void plan_multiset(
 		i += ni;
 		k += nk;
 	}
-	cfree(h, have->n);
-	cfree(w, want->n);
+	sent_free(h, have->n);
+	sent_free(w, want->n);
 }
 
-static void keystr(struct nr_buf *b, const struct nr_ros_menu *mn,
-    const struct nr_ros_item *it)
+/* The natural keys of the items of `l`, sorted. */
+static struct sent *kindex(const struct nr_ros_menu *mn, const struct ilist *l)
 {
-	nr_buf_reset(b);
-	nr_ros_item_keystr(b, mn, it);
-}
-
-struct kent {
-	char *k;
-	size_t idx;
-};
-
-static int kent_cmp(const void *a, const void *b)
-{
-	const struct kent *x = a, *y = b;
-	int c = strcmp(x->k, y->k);
-
-	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static struct kent *kindex(const struct nr_ros_menu *mn, const struct ilist *l)
-{
-	struct kent *e = nr_calloc(l->n + 1, sizeof(*e));
+	struct sent *e = nr_calloc(l->n + 1, sizeof(*e));
 	struct nr_buf b = NR_BUF_INIT;
 
 	for (size_t i = 0; i < l->n; i++) {
-		keystr(&b, mn, l->v[i]);
-		e[i].k = nr_strdup(b.s);
+		nr_buf_reset(&b);
+		nr_ros_item_keystr(&b, mn, l->v[i]);
+		e[i].s = nr_strdup(b.s);
 		e[i].idx = i;
 	}
-	qsort(e, l->n, sizeof(*e), kent_cmp);
+	qsort(e, l->n, sizeof(*e), sent_cmp);
 	nr_buf_release(&b);
 	return e;
 }
@@ -513,7 +497,7 @@ static void pair_partial(struct mplan *p, struct ilist *oh, struct ilist *ow)
 
 	for (size_t skip = 0; skip < mn->nkeys && oh->n && ow->n; skip++) {
 		size_t n = oh->n + ow->n;
-		struct kent *e = nr_calloc(n + 1, sizeof(*e));
+		struct sent *e = nr_calloc(n + 1, sizeof(*e));
 		struct nr_buf b = NR_BUF_INIT;
 		bool *gone_h = nr_calloc(oh->n + 1, 1);
 		bool *gone_w = nr_calloc(ow->n + 1, 1);
@@ -530,12 +514,12 @@ static void pair_partial(struct mplan *p, struct ilist *oh, struct ilist *ow)
 				nr_buf_adds(&b, eff(mn, it, mn->keys[j]));
 				nr_buf_addch(&b, '\x1f');
 			}
-			e[i].k = nr_strdup(b.s);
+			e[i].s = nr_strdup(b.s);
 			e[i].idx = i;
 		}
-		qsort(e, n, sizeof(*e), kent_cmp);
+		qsort(e, n, sizeof(*e), sent_cmp);
 		for (size_t i = 0; i < n; i = k) {
-			for (k = i + 1; k < n && strcmp(e[k].k, e[i].k) == 0;)
+			for (k = i + 1; k < n && strcmp(e[k].s, e[i].s) == 0;)
 				k++;
 			if (k - i == 2 && e[i].idx < oh->n &&
 			    e[i + 1].idx >= oh->n) {
@@ -556,9 +540,7 @@ static void pair_partial(struct mplan *p, struct ilist *oh, struct ilist *ow)
 			if (!gone_w[i])
 				ow->v[k++] = ow->v[i];
 		ow->n = k;
-		for (size_t i = 0; i < n; i++)
-			free(e[i].k);
-		free(e);
+		sent_free(e, n);
 		free(gone_h);
 		free(gone_w);
 		nr_buf_release(&b);
@@ -633,28 +615,25 @@ static bool plan_indexed(struct mplan *p, const struct ilist *have,
 static void plan_keyed(
     struct mplan *p, const struct ilist *have, const struct ilist *want)
 {
-	struct kent *h, *w;
+	struct sent *h = NULL, *w = NULL;
 	struct ilist mh = { 0 }, mw = { 0 }, oh = { 0 }, ow = { 0 };
-	size_t i = 0, k = 0;
+	size_t i = have->n, k = want->n;
 
-	if (plan_indexed(p, have, want, &oh, &ow)) {
-		h = w = NULL;
-		i = have->n;
-		k = want->n;
-	} else {
+	if (!plan_indexed(p, have, want, &oh, &ow)) {
 		h = kindex(p->sm, have);
 		w = kindex(p->sm, want);
+		i = k = 0;
 	}
 	while (i < have->n || k < want->n) {
 		int c = i >= have->n ? 1
 		    : k >= want->n   ? -1
-				     : strcmp(h[i].k, w[k].k);
-		const char *s = c <= 0 ? h[i].k : w[k].k;
+				     : strcmp(h[i].s, w[k].s);
+		const char *s = c <= 0 ? h[i].s : w[k].s;
 		size_t ni = 0, nk = 0;
 
-		while (i + ni < have->n && strcmp(h[i + ni].k, s) == 0)
+		while (i + ni < have->n && strcmp(h[i + ni].s, s) == 0)
 			ni++;
-		while (k + nk < want->n && strcmp(w[k + nk].k, s) == 0)
+		while (k + nk < want->n && strcmp(w[k + nk].s, s) == 0)
 			nk++;
 		if (ni == 1 && nk == 1) {
 			if (!same(have->v[h[i].idx], want->v[w[k].idx])) {
@@ -686,12 +665,8 @@ static void plan_keyed(
 		il_add(&p->add, ow.v[x]);
 	if (mh.n || mw.n)
 		plan_multiset(p, &mh, &mw);
-	for (size_t x = 0; h && x < have->n; x++)
-		free(h[x].k);
-	for (size_t x = 0; w && x < want->n; x++)
-		free(w[x].k);
-	free(h);
-	free(w);
+	sent_free(h, have->n);
+	sent_free(w, want->n);
 	free(mh.v);
 	free(mw.v);
 	free(oh.v);
@@ -782,7 +757,7 @@ static size_t safe_prefix(const struct ilist *have, const struct ilist *want)
 
 static void plan_scope(struct mplan *p, struct scope *s)
 {
-	struct cent *h = cindex(&s->have), *w = cindex(&s->want);
+	struct sent *h = cindex(&s->have), *w = cindex(&s->want);
 	size_t nt = s->want.n, nm = 0;
 	size_t *a = nr_calloc(nt + 1, sizeof(*a)),
 	       *ai = nr_calloc(nt + 1, sizeof(*ai));
@@ -806,7 +781,7 @@ static void plan_scope(struct mplan *p, struct scope *s)
 		hl[i] = -1;
 	for (size_t t = 0; t < nt; t++) {
 		char *c = content(s->want.v[t]);
-		struct cent *e = cfind(h, s->have.n, c);
+		struct sent *e = cfind(h, s->have.n, c);
 
 		free(c);
 		if (!e)
@@ -863,8 +838,8 @@ static void plan_scope(struct mplan *p, struct scope *s)
 	/* never empty a scope that is to keep rules, even for a moment */
 	s->late = s->rm.n == s->have.n && nt > 0;
 out:
-	cfree(h, s->have.n);
-	cfree(w, nt);
+	sent_free(h, s->have.n);
+	sent_free(w, nt);
 	free(a);
 	free(ai);
 	free(in);

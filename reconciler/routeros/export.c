@@ -339,17 +339,7 @@ static void verbose_props(struct nr_buf *out, const struct nr_ros_menu *mn,
 	struct nr_ros_props all = { 0 };
 	const char *prev = NULL;
 
-	for (size_t i = 0; i < mn->defaults.n; i++)
-		nr_ros_props_put(
-		    &all, mn->defaults.v[i].key, mn->defaults.v[i].val);
-	for (size_t i = 0; i < it->base.n; i++)
-		nr_ros_props_put(&all, it->base.v[i].key, it->base.v[i].val);
-	for (size_t i = 0; i < it->props.n; i++)
-		if (it->props.v[i].flag)
-			nr_ros_props_put_flag(&all, it->props.v[i].key);
-		else
-			nr_ros_props_put(
-			    &all, it->props.v[i].key, it->props.v[i].val);
+	nr_ros_item_all_props(&all, mn, it, true);
 	for (size_t i = 0; i < all.n; i++) {
 		const char *k = all.v[i].key;
 

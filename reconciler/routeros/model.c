@@ -284,6 +284,22 @@ size_t nr_ros_menu_index(
 	return mn->n;
 }
 
+void nr_ros_item_all_props(struct nr_ros_props *out,
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it, bool defaults)
+{
+	for (size_t i = 0; defaults && i < mn->defaults.n; i++)
+		nr_ros_props_put(
+		    out, mn->defaults.v[i].key, mn->defaults.v[i].val);
+	for (size_t i = 0; i < it->base.n; i++)
+		nr_ros_props_put(out, it->base.v[i].key, it->base.v[i].val);
+	for (size_t i = 0; i < it->props.n; i++)
+		if (it->props.v[i].flag)
+			nr_ros_props_put_flag(out, it->props.v[i].key);
+		else
+			nr_ros_props_put(
+			    out, it->props.v[i].key, it->props.v[i].val);
+}
+
 const char *nr_ros_item_default(
     const struct nr_ros_menu *mn, const struct nr_ros_item *it, const char *key)
 {

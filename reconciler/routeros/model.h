@@ -135,6 +135,10 @@ void nr_ros_props_copy(
 void nr_ros_props_release(struct nr_ros_props *props);
 bool nr_ros_props_equal(
     const struct nr_ros_props *a, const struct nr_ros_props *b);
+/* Every property `it` has, into `out` (empty): the menu's defaults (when
+ * `defaults`), its factory values, then its own, flags as flags. */
+void nr_ros_item_all_props(struct nr_ros_props *out,
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it, bool defaults);
 /* The value a default or factory property would take for `key` in `mn`
  * (the factory value of `it` first), or NULL. */
 const char *nr_ros_item_default(const struct nr_ros_menu *mn,

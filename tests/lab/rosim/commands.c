@@ -713,14 +713,7 @@ static void print_props(struct nr_buf *out, const struct nr_ros_menu *mn,
 {
 	struct nr_ros_props all = { 0 };
 
-	if (detail)
-		for (size_t i = 0; i < mn->defaults.n; i++)
-			nr_ros_props_put(
-			    &all, mn->defaults.v[i].key, mn->defaults.v[i].val);
-	for (size_t i = 0; i < it->base.n; i++)
-		nr_ros_props_put(&all, it->base.v[i].key, it->base.v[i].val);
-	for (size_t i = 0; i < it->props.n; i++)
-		nr_ros_props_put(&all, it->props.v[i].key, it->props.v[i].val);
+	nr_ros_item_all_props(&all, mn, it, detail);
 	for (size_t i = 0; i < all.n; i++) {
 		if (!all.v[i].val || nr_ros_sensitive(all.v[i].key) ||
 		    strcmp(all.v[i].key, "default") == 0)
@@ -816,14 +809,20 @@ static int cmd_print(
 	return 0;
 }
 
-static int cmd_log_print(
-    struct rosim *r, const struct nr_ros_cmd *c, char *msg, size_t len)
+/* A print that takes no argument but `without-paging`. */
+static int plain_print(const struct nr_ros_cmd *c, char *msg, size_t len)
 {
 	static const char *const flags[] = { "without-paging", NULL };
 	static const char *const keys[] = { NULL };
 	struct words w;
 
-	if (check_args(c, &w, flags, keys, msg, len) < 0)
+	return check_args(c, &w, flags, keys, msg, len);
+}
+
+static int cmd_log_print(
+    struct rosim *r, const struct nr_ros_cmd *c, char *msg, size_t len)
+{
+	if (plain_print(c, msg, len) < 0)
 		return -1;
 	for (size_t i = 0; i < r->nlog; i++)
 		rosim_say(r, "%s %s %s", r->log[i].time, r->log[i].topics,
@@ -834,11 +833,7 @@ static int cmd_log_print(
 static int cmd_resource_print(
     struct rosim *r, const struct nr_ros_cmd *c, char *msg, size_t len)
 {
-	static const char *const flags[] = { "without-paging", NULL };
-	static const char *const keys[] = { NULL };
-	struct words w;
-
-	if (check_args(c, &w, flags, keys, msg, len) < 0)
+	if (plain_print(c, msg, len) < 0)
 		return -1;
 	rosim_say(r, "                   uptime: 1h2m3s");
 	rosim_say(r, "                  version: %s (stable)", ROSIM_VERSION);
