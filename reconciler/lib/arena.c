@@ -6,6 +6,17 @@
 
 #include "lib/mem.h"
 
+/* Memory given back but kept for reuse is poisoned for AddressSanitizer,
+ * so a use after a reset is caught as a use after free would be. */
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct nr_arena_chunk {
 	struct nr_arena_chunk *prev;
 	size_t used, cap;
@@ -29,6 +40,7 @@ void *nr_arena_alloc(struct nr_arena *a, size_t n)
 		c->cap = cap;
 		a->head = c;
 	}
+	UNPOISON(c->data + c->used, n);
 	c->used += n;
 	return c->data + c->used - n;
 }
@@ -42,19 +54,28 @@ struct nr_arena_mark nr_arena_mark(const struct nr_arena *a)
 
 void nr_arena_reset(struct nr_arena *a, struct nr_arena_mark m)
 {
-	while (a->head && a->head != m.chunk) {
+	/* a mark of an empty arena keeps the oldest chunk, emptied: a
+	 * parse that resets after each command reuses it */
+	while (a->head && a->head != m.chunk && (m.chunk || a->head->prev)) {
 		struct nr_arena_chunk *c = a->head;
 
 		a->head = c->prev;
 		free(c);
 	}
-	if (a->head)
-		a->head->used = m.used;
+	if (a->head) {
+		a->head->used = a->head == m.chunk ? m.used : 0;
+		POISON(a->head->data + a->head->used,
+		    a->head->cap - a->head->used);
+	}
 }
 
 void nr_arena_release(struct nr_arena *a)
 {
-	struct nr_arena_mark none = { NULL, 0 };
+	while (a->head) {
+		struct nr_arena_chunk *c = a->head;
 
-	nr_arena_reset(a, none);
+		a->head = c->prev;
+		UNPOISON(c->data, c->cap);
+		free(c);
+	}
 }

@@ -28,7 +28,9 @@ struct nr_arena_mark {
 void *nr_arena_alloc(struct nr_arena *a, size_t n);
 /* Where the arena stands now. */
 struct nr_arena_mark nr_arena_mark(const struct nr_arena *a);
-/* Gives back everything allocated since `m` (the first chunk is kept). */
+/* Gives back everything allocated since `m`. The chunk the mark is in
+ * stays, and so does the oldest chunk when `m` was made on an empty
+ * arena: a reset after each of many small uses allocates nothing. */
 void nr_arena_reset(struct nr_arena *a, struct nr_arena_mark m);
 void nr_arena_release(struct nr_arena *a);
 

@@ -365,28 +365,45 @@ static bool same(const struct nr_ros_item *a, const struct nr_ros_item *b)
 	return nr_ros_props_equal(&a->props, &b->props);
 }
 
-static char *content(const struct nr_ros_item *it)
-{
-	struct nr_buf b = NR_BUF_INIT;
-
-	nr_ros_props_format(&b, &it->props);
-	return nr_buf_detach(&b);
-}
-
-/* A sorted index of strings (item contents or natural keys) with each
- * item's place in its list, for matching by sort-merge. */
+/* A sorted index of item contents or natural keys with each item's
+ * place in its list, for matching by sort-merge. A key is a string (`s`);
+ * a content is the item's properties (`it`, `s` NULL), ordered by their
+ * hash `h` first. */
 struct sent {
 	char *s;
+	const struct nr_ros_item *it;
+	uint64_t h;
 	size_t idx;
 	bool used;
 };
 
+/* Compares what two entries stand for (not their places). */
+static int sent_what(const struct sent *x, const struct sent *y)
+{
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	if (x->s && y->s)
+		return strcmp(x->s, y->s);
+	if (x->it && y->it)
+		return nr_ros_props_cmp(&x->it->props, &y->it->props);
+	return 0; /* not reached: an index holds one kind */
+}
+
 static int sent_cmp(const void *a, const void *b)
 {
 	const struct sent *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
+	int c = sent_what(x, y);
 
 	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* The content entry of `it`. */
+static struct sent content(const struct nr_ros_item *it, size_t idx)
+{
+	struct sent e = { .it = it, .idx = idx };
+
+	e.h = nr_ros_props_hash(&it->props);
+	return e;
 }
 
 static void sent_free(struct sent *e, size_t n)
@@ -401,28 +418,26 @@ static struct sent *cindex(const struct ilist *l)
 {
 	struct sent *c = nr_calloc(l->n + 1, sizeof(*c));
 
-	for (size_t i = 0; i < l->n; i++) {
-		c[i].s = content(l->v[i]);
-		c[i].idx = i;
-	}
+	for (size_t i = 0; i < l->n; i++)
+		c[i] = content(l->v[i], i);
 	qsort(c, l->n, sizeof(*c), sent_cmp);
 	return c;
 }
 
 /* First unused entry equal to `s`, or NULL. */
-static struct sent *cfind(struct sent *c, size_t n, const char *s)
+static struct sent *cfind(struct sent *c, size_t n, const struct sent *s)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (strcmp(c[mid].s, s) < 0)
+		if (sent_what(&c[mid], s) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < n && strcmp(c[lo].s, s) == 0; lo++)
+	for (; lo < n && sent_what(&c[lo], s) == 0; lo++)
 		if (!c[lo].used)
 			return &c[lo];
 	return NULL;
@@ -431,7 +446,7 @@ static struct sent *cfind(struct sent *c, size_t n, const char *s)
 static bool has_dups(const struct sent *c, size_t n)
 {
 	for (size_t i = 1; i < n; i++)
-		if (strcmp(c[i - 1].s, c[i].s) == 0)
+		if (sent_what(&c[i - 1], &c[i]) == 0)
 			return true;
 	return false;
 }
@@ -448,13 +463,13 @@ static void plan_multiset(
 	while (i < have->n || k < want->n) {
 		int c = i >= have->n ? 1
 		    : k >= want->n   ? -1
-				     : strcmp(h[i].s, w[k].s);
-		const char *s = c <= 0 ? h[i].s : w[k].s;
+				     : sent_what(&h[i], &w[k]);
+		const struct sent *s = c <= 0 ? &h[i] : &w[k];
 		size_t ni = 0, nk = 0;
 
-		while (i + ni < have->n && strcmp(h[i + ni].s, s) == 0)
+		while (i + ni < have->n && sent_what(&h[i + ni], s) == 0)
 			ni++;
-		while (k + nk < want->n && strcmp(w[k + nk].s, s) == 0)
+		while (k + nk < want->n && sent_what(&w[k + nk], s) == 0)
 			nk++;
 		if (ni > nk) {
 			il_add(&p->rm, have->v[h[i].idx]);
@@ -519,7 +534,7 @@ static void pair_partial(struct mplan *p, struct ilist *oh, struct ilist *ow)
 		}
 		qsort(e, n, sizeof(*e), sent_cmp);
 		for (size_t i = 0; i < n; i = k) {
-			for (k = i + 1; k < n && strcmp(e[k].s, e[i].s) == 0;)
+			for (k = i + 1; k < n && sent_what(&e[k], &e[i]) == 0;)
 				k++;
 			if (k - i == 2 && e[i].idx < oh->n &&
 			    e[i + 1].idx >= oh->n) {
@@ -627,13 +642,13 @@ static void plan_keyed(
 	while (i < have->n || k < want->n) {
 		int c = i >= have->n ? 1
 		    : k >= want->n   ? -1
-				     : strcmp(h[i].s, w[k].s);
-		const char *s = c <= 0 ? h[i].s : w[k].s;
+				     : sent_what(&h[i], &w[k]);
+		const struct sent *s = c <= 0 ? &h[i] : &w[k];
 		size_t ni = 0, nk = 0;
 
-		while (i + ni < have->n && strcmp(h[i + ni].s, s) == 0)
+		while (i + ni < have->n && sent_what(&h[i + ni], s) == 0)
 			ni++;
-		while (k + nk < want->n && strcmp(w[k + nk].s, s) == 0)
+		while (k + nk < want->n && sent_what(&w[k + nk], s) == 0)
 			nk++;
 		if (ni == 1 && nk == 1) {
 			if (!same(have->v[h[i].idx], want->v[w[k].idx])) {
@@ -780,10 +795,9 @@ static void plan_scope(struct mplan *p, struct scope *s)
 	for (size_t i = 0; i < s->have.n; i++)
 		hl[i] = -1;
 	for (size_t t = 0; t < nt; t++) {
-		char *c = content(s->want.v[t]);
-		struct sent *e = cfind(h, s->have.n, c);
+		struct sent c = content(s->want.v[t], t);
+		struct sent *e = cfind(h, s->have.n, &c);
 
-		free(c);
 		if (!e)
 			continue;
 		e->used = true;

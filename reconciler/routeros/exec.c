@@ -414,23 +414,23 @@ static const char *eff(const struct nr_ros_menu *mn,
 
 /* Another item with the same natural key as `it` would have with
  * `props`? */
-/* `kstr` (may be NULL) gets the key string the item would have. */
+/* `kstr` (empty, or NULL) gets the key string the item would have. */
 static int check_key(struct xc *x, const struct nr_ros_item *it,
     const struct nr_ros_props *props, struct nr_buf *kstr)
 {
 	struct nr_ros_menu *mn = x->mn;
 	struct nr_ros_item tmp;
 	struct nr_ros_item *o;
-	struct nr_buf want = NR_BUF_INIT;
+	struct nr_buf own = NR_BUF_INIT, *want = kstr ? kstr : &own;
 	int rc = 0;
 
 	if (!nr_ros_menu_unique_keys(mn))
 		return 0;
 	tmp = *it;
 	tmp.props = *props;
-	nr_ros_item_keystr(&want, mn, &tmp);
-	o = nr_ros_key_incomplete(want.s) ? NULL
-					  : nr_ros_menu_by_key(mn, want.s);
+	nr_ros_item_keystr(want, mn, &tmp);
+	o = nr_ros_key_incomplete(want->s) ? NULL
+					   : nr_ros_menu_by_key(mn, want->s);
 	if (o && o != it) {
 		if (strncmp(mn->path, "/interface ", 11) == 0 &&
 		    mn->nkeys == 1 && strcmp(mn->keys[0], "name") == 0) {
@@ -449,9 +449,7 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 				: "entry");
 		}
 	}
-	if (kstr)
-		nr_buf_add(kstr, want.s, want.len);
-	nr_buf_release(&want);
+	nr_buf_release(&own);
 	return rc;
 }
 
@@ -524,10 +522,15 @@ static void derived(
 static int apply_args(struct xc *x, struct nr_ros_item *it,
     struct nr_ros_props *props, bool adding)
 {
+	if (adding && !props->cap && x->c->nargs) {
+		/* room for all at once: most items are added and kept */
+		props->v = nr_malloc(x->c->nargs * sizeof(*props->v));
+		props->cap = (uint32_t)x->c->nargs;
+	}
 	for (size_t i = 0; i < x->c->nargs; i++) {
 		const struct nr_ros_arg *a = &x->c->args[i];
 
-		if (adding &&
+		if (adding && (a->key[0] == 'p' || a->key[0] == 'c') &&
 		    (strcmp(a->key, "place-before") == 0 ||
 			strcmp(a->key, "copy-from") == 0))
 			continue;

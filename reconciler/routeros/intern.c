@@ -1,20 +1,24 @@
 /* intern: an open-addressing set of strings (linear probing), each with
- * its hash and, as a property name, whether it holds a secret. The bytes
- * live in large blocks, packed one after the other. */
+ * its hash, its length and, as a property name, whether it holds a
+ * secret. The bytes live in large blocks, packed one after the other. */
 #include "routeros/intern.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/mem.h"
 #include "routeros/menus.h"
 
+/* 16 bytes: the length and what is known of the name share a word. */
 struct istr {
 	char *s; /* NULL: a free slot */
 	uint32_t hash;
-	signed char sensitive; /* -1: not worked out yet */
+	uint32_t len : 30;
+	uint32_t sensitive : 2; /* SENS_* */
 };
+
+enum { SENS_UNKNOWN, SENS_NO, SENS_YES };
+#define MAX_LEN ((1U << 30) - 1)
 
 /* A block of string bytes; blocks are chained and never freed. */
 struct block {
@@ -33,36 +37,54 @@ static struct {
 
 /* Strings met lately, by address: an interned string passed again (a
  * key the parser interned, reaching the model) is known at once. */
-static struct istr *recent[512];
+#define RECENT_BITS 12
+static struct istr *recent[1 << RECENT_BITS];
 
-static uint32_t hash(const char *s)
+/* Eight bytes at a time, each word mixed in by a multiplication; the
+ * last step spreads the high bits down to the low ones tables use. */
+uint64_t nr_ros_strhash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261U;
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = n * k, w;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619U;
-	return h;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	if (n) {
+		w = 0;
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+		h = (h ^ w) * k;
+	}
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	return h ^ (h >> 32);
 }
 
+/* Strings lie packed in their blocks: the address is mixed, so that
+ * neighbours (two short property names) do not take one slot. */
 static size_t recent_slot(const char *s)
 {
-	return ((uintptr_t)s >> 4) % NR_ARRAY_SIZE(recent);
+	return (size_t)(((uintptr_t)s * 0x9e3779b97f4a7c15ULL) >>
+	    (64 - RECENT_BITS));
 }
 
-static struct istr *slot(const char *s, uint32_t h)
+static struct istr *slot(const char *s, size_t n, uint32_t h)
 {
 	size_t i;
 
 	for (i = h & (strs.cap - 1); strs.v[i].s; i = (i + 1) & (strs.cap - 1))
-		if (strs.v[i].s == s ||
-		    (strs.v[i].hash == h && strcmp(strs.v[i].s, s) == 0))
+		if (strs.v[i].hash == h && strs.v[i].len == n &&
+		    (strs.v[i].s == s || memcmp(strs.v[i].s, s, n) == 0))
 			break;
 	return &strs.v[i];
 }
 
-static char *store(const char *s)
+static char *store(const char *s, size_t len)
 {
-	size_t n = strlen(s) + 1;
+	size_t n = len + 1;
 	struct block *b = strs.blocks;
 
 	if (!b || b->cap - b->used < n) {
@@ -81,7 +103,8 @@ static char *store(const char *s)
 			strs.blocks = b;
 		}
 	}
-	memcpy(b->bytes + b->used, s, n);
+	memcpy(b->bytes + b->used, s, len);
+	b->bytes[b->used + len] = '\0';
 	b->used += n;
 	return b->bytes + b->used - n;
 }
@@ -96,27 +119,30 @@ static void grow(void)
 	memset(recent, 0, sizeof(recent)); /* the slots move */
 	for (size_t k = 0; k < oldcap; k++)
 		if (old[k].s)
-			*slot(old[k].s, old[k].hash) = old[k];
+			*slot(old[k].s, old[k].len, old[k].hash) = old[k];
 	free(old);
 }
 
-static struct istr *get(const char *s)
+static struct istr *get(const char *s, size_t n)
 {
 	size_t r = recent_slot(s);
 	uint32_t h;
 	struct istr *e;
 
-	if (recent[r] && recent[r]->s == s)
+	if (recent[r] && recent[r]->s == s && recent[r]->len == n)
 		return recent[r];
-	h = hash(s);
+	if (n > MAX_LEN)
+		abort(); /* texts are read whole: far smaller */
+	h = (uint32_t)nr_ros_strhash(s, n);
 	/* linear probing stays short up to three quarters full */
 	if ((strs.n + 1) * 4 > strs.cap * 3)
 		grow();
-	e = slot(s, h);
+	e = slot(s, n, h);
 	if (!e->s) {
-		e->s = store(s);
+		e->s = store(s, n);
 		e->hash = h;
-		e->sensitive = -1;
+		e->len = (uint32_t)n;
+		e->sensitive = SENS_UNKNOWN;
 		strs.n++;
 	}
 	if (e->s != s)
@@ -127,14 +153,19 @@ static struct istr *get(const char *s)
 
 const char *nr_ros_intern(const char *s)
 {
-	return get(s)->s;
+	return get(s, strlen(s))->s;
+}
+
+const char *nr_ros_intern_n(const char *s, size_t n)
+{
+	return get(s, n)->s;
 }
 
 bool nr_ros_key_sensitive(const char *key)
 {
-	struct istr *e = get(key);
+	struct istr *e = get(key, strlen(key));
 
-	if (e->sensitive < 0)
-		e->sensitive = nr_ros_sensitive(key);
-	return e->sensitive;
+	if (e->sensitive == SENS_UNKNOWN)
+		e->sensitive = nr_ros_sensitive(key) ? SENS_YES : SENS_NO;
+	return e->sensitive == SENS_YES;
 }

@@ -9,10 +9,16 @@
 #define NR_ROS_INTERN_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* The one copy of `s`. */
 const char *nr_ros_intern(const char *s);
+/* The one copy of the `n` bytes at `s` (no NUL among them). */
+const char *nr_ros_intern_n(const char *s, size_t n);
 /* nr_ros_sensitive(key), worked out once per name. */
 bool nr_ros_key_sensitive(const char *key);
+/* A hash of the `n` bytes at `s`, for the tables of strings. */
+uint64_t nr_ros_strhash(const char *s, size_t n);
 
 #endif

@@ -14,27 +14,30 @@
 
 /* ---- property lists (sorted by key) ---- */
 
+/* Keys are interned: most lookups find theirs by address, and two
+ * different keys mostly differ in their first byte. */
+static bool key_is(const char *k, const char *key)
+{
+	return k == key || (k[0] == key[0] && strcmp(k, key) == 0);
+}
+
 static size_t props_lower(
     const struct nr_ros_props *p, const char *key, bool *found)
 {
 	size_t lo = 0, hi = p->n;
 
-	/* keys are interned: most lookups find theirs by address */
 	for (size_t i = 0; i < p->n; i++)
-		if (p->v[i].key == key) {
+		if (key_is(p->v[i].key, key)) {
 			*found = true;
 			return i;
 		}
 	*found = false;
+	/* where it would go: mostly last, as exports sort their keys */
+	if (!p->n || strcmp(p->v[p->n - 1].key, key) < 0)
+		return p->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(p->v[mid].key, key);
-
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
+		if (strcmp(p->v[mid].key, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -45,10 +48,10 @@ static size_t props_lower(
 const struct nr_ros_prop *nr_ros_props_find(
     const struct nr_ros_props *props, const char *key)
 {
-	bool found;
-	size_t i = props_lower(props, key, &found);
-
-	return found ? &props->v[i] : NULL;
+	for (size_t i = 0; i < props->n; i++)
+		if (key_is(props->v[i].key, key))
+			return &props->v[i];
+	return NULL;
 }
 
 /* Sets the value of `p`: interned, or an own copy (wiped when it goes)
@@ -69,18 +72,26 @@ static void prop_set(struct nr_ros_prop *p, const char *val, bool own)
 	p->flag = false;
 }
 
+/* Sets the interned `ikey`. */
 static void props_put(
-    struct nr_ros_props *props, const char *key, const char *val, bool own)
+    struct nr_ros_props *props, const char *ikey, const char *val, bool own)
 {
 	bool found;
-	size_t i = props_lower(props, key, &found);
+	size_t i = props_lower(props, ikey, &found);
 
 	if (!found) {
-		NR_PUSH(props->v, props->n, props->cap);
+		if (props->n == props->cap) {
+			if (props->cap > UINT32_MAX / 2)
+				abort(); /* never: a few dozen at most */
+			props->cap = props->cap ? props->cap * 2 : 4;
+			props->v = nr_realloc(
+			    props->v, props->cap * sizeof(*props->v));
+		}
+		props->n++;
 		memmove(&props->v[i + 1], &props->v[i],
 		    (props->n - i - 1) * sizeof(*props->v));
 		memset(&props->v[i], 0, sizeof(props->v[i]));
-		props->v[i].key = nr_ros_intern(key);
+		props->v[i].key = ikey;
 	}
 	prop_set(&props->v[i], val, own);
 }
@@ -88,7 +99,7 @@ static void props_put(
 void nr_ros_props_put(
     struct nr_ros_props *props, const char *key, const char *val)
 {
-	props_put(props, key, val, false);
+	props_put(props, nr_ros_intern(key), val, false);
 }
 
 void nr_ros_prop_take(struct nr_ros_prop *p, char *val)
@@ -160,6 +171,48 @@ bool nr_ros_props_equal(
 		    a->v[i].flag != b->v[i].flag)
 			return false;
 	return true;
+}
+
+uint64_t nr_ros_props_hash(const struct nr_ros_props *p)
+{
+	uint64_t h = p->n;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct nr_ros_prop *x = &p->v[i];
+
+		h = h * 31 + nr_ros_strhash(x->key, strlen(x->key));
+		h = h * 31 +
+		    (x->val ? nr_ros_strhash(x->val, strlen(x->val)) : 1) +
+		    x->flag;
+	}
+	return h;
+}
+
+/* NULL (unset) before any value. */
+static int val_cmp(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return !a ? -1 : 1;
+	return strcmp(a, b);
+}
+
+int nr_ros_props_cmp(const struct nr_ros_props *a, const struct nr_ros_props *b)
+{
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	for (size_t i = 0; i < a->n; i++) {
+		int c = val_cmp(a->v[i].key, b->v[i].key);
+
+		if (!c)
+			c = val_cmp(a->v[i].val, b->v[i].val);
+		if (!c)
+			c = a->v[i].flag - b->v[i].flag;
+		if (c)
+			return c;
+	}
+	return 0;
 }
 
 void nr_ros_props_format(struct nr_buf *out, const struct nr_ros_props *p)
@@ -484,13 +537,9 @@ int nr_ros_builtin_cmp(const struct nr_ros_menu *mn,
 
 /* ---- the key index: open addressing, linear probing ---- */
 
-static size_t khash(const char *s)
+static uint32_t khash(const char *kstr)
 {
-	size_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return (uint32_t)nr_ros_strhash(kstr, strlen(kstr));
 }
 
 bool nr_ros_menu_unique_keys(const struct nr_ros_menu *mn)
@@ -499,28 +548,28 @@ bool nr_ros_menu_unique_keys(const struct nr_ros_menu *mn)
 	    mn->def->kind != NR_ROS_GENERIC;
 }
 
+/* Indexes `it` under its kstr, whose hash it->khash holds. */
 static void kput(struct nr_ros_menu *mn, struct nr_ros_item *it)
 {
-	size_t i;
+	size_t mask, i;
 
 	if ((mn->kn + 1) * 2 > mn->kcap) {
-		struct nr_ros_kslot *old = mn->kidx;
+		struct nr_ros_item **old = mn->kidx;
 		size_t oldcap = mn->kcap;
 
 		mn->kcap = oldcap ? oldcap * 2 : 16;
 		mn->kidx = nr_calloc(mn->kcap, sizeof(*mn->kidx));
 		mn->kn = 0;
 		for (size_t k = 0; k < oldcap; k++)
-			if (old[k].key)
-				kput(mn, old[k].it);
+			if (old[k])
+				kput(mn, old[k]);
 		free(old);
 	}
-	for (i = khash(it->kstr) & (mn->kcap - 1); mn->kidx[i].key;
-	     i = (i + 1) & (mn->kcap - 1))
-		if (mn->kidx[i].it == it)
+	mask = mn->kcap - 1;
+	for (i = it->khash & mask; mn->kidx[i]; i = (i + 1) & mask)
+		if (mn->kidx[i] == it)
 			return;
-	mn->kidx[i].key = it->kstr;
-	mn->kidx[i].it = it;
+	mn->kidx[i] = it;
 	mn->kn++;
 }
 
@@ -530,21 +579,21 @@ static void kdel(struct nr_ros_menu *mn, struct nr_ros_item *it)
 
 	if (!mn->kcap || !it->kstr)
 		return;
-	for (i = khash(it->kstr) & mask; mn->kidx[i].key; i = (i + 1) & mask)
-		if (mn->kidx[i].it == it)
+	for (i = it->khash & mask; mn->kidx[i]; i = (i + 1) & mask)
+		if (mn->kidx[i] == it)
 			break;
-	if (!mn->kidx[i].key)
+	if (!mn->kidx[i])
 		return;
 	/* backward-shift deletion keeps every probe chain whole */
-	mn->kidx[i].key = NULL;
+	mn->kidx[i] = NULL;
 	mn->kn--;
-	for (j = (i + 1) & mask; mn->kidx[j].key; j = (j + 1) & mask) {
-		size_t home = khash(mn->kidx[j].key) & mask;
+	for (j = (i + 1) & mask; mn->kidx[j]; j = (j + 1) & mask) {
+		size_t home = mn->kidx[j]->khash & mask;
 
 		if ((j > i && (home <= i || home > j)) ||
 		    (j < i && home <= i && home > j)) {
 			mn->kidx[i] = mn->kidx[j];
-			mn->kidx[j].key = NULL;
+			mn->kidx[j] = NULL;
 			i = j;
 		}
 	}
@@ -568,6 +617,7 @@ void nr_ros_menu_put_key(
 	/* a key may hold a secret (a community's name): kept as values are */
 	it->own_kstr = mn->secret;
 	it->kstr = mn->secret ? nr_strdup(kstr) : nr_ros_intern(kstr);
+	it->khash = khash(kstr);
 	kput(mn, it);
 }
 
@@ -586,13 +636,16 @@ struct nr_ros_item *nr_ros_menu_by_key(
     const struct nr_ros_menu *mn, const char *kstr)
 {
 	size_t mask = mn->kcap - 1;
+	uint32_t h;
 
 	if (!mn->kcap)
 		return NULL;
-	for (size_t i = khash(kstr) & mask; mn->kidx[i].key; i = (i + 1) & mask)
-		if (mn->kidx[i].key == kstr ||
-		    strcmp(mn->kidx[i].key, kstr) == 0)
-			return mn->kidx[i].it;
+	h = khash(kstr);
+	for (size_t i = h & mask; mn->kidx[i]; i = (i + 1) & mask)
+		if (mn->kidx[i]->khash == h &&
+		    (mn->kidx[i]->kstr == kstr ||
+			strcmp(mn->kidx[i]->kstr, kstr) == 0))
+			return mn->kidx[i];
 	return NULL;
 }
 

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/buf.h"
 #include "routeros/menus.h"
@@ -25,15 +26,19 @@ struct nr_ros_prop {
 	bool owned;
 };
 
+/* An item has a few properties: counts fit in 32 bits, keeping an
+ * item (two lists) at 64 bytes. */
 struct nr_ros_props {
 	struct nr_ros_prop *v;
-	size_t n, cap;
+	uint32_t n, cap;
 };
 
 struct nr_ros_item {
 	unsigned id;
+	uint32_t khash; /* the hash of kstr, when it has one */
 	bool builtin;
 	bool lazy; /* a built-in created on first reference */
+	bool own_kstr;
 	/* built-ins: how an export addresses it ("[ find default-name=ether1
 	 * ]", "telnet", "0"); NULL for a singleton's settings object */
 	char *bsel;
@@ -42,12 +47,6 @@ struct nr_ros_item {
 	/* its natural key as indexed (interned, or its own copy in a menu
 	 * that may hold secrets), or NULL */
 	const char *kstr;
-	bool own_kstr;
-};
-
-struct nr_ros_kslot {
-	const char *key; /* an item's kstr; NULL: free */
-	struct nr_ros_item *it;
 };
 
 /* Menus whose address values RouterOS prints in its own form. */
@@ -65,8 +64,9 @@ struct nr_ros_menu {
 	int rank;
 	struct nr_ros_item **v; /* in list order */
 	size_t n, cap;
-	/* natural key -> item, for the menus whose keys are unique */
-	struct nr_ros_kslot *kidx;
+	/* natural key -> item (NULL: a free slot), for the menus whose keys
+	 * are unique */
+	struct nr_ros_item **kidx;
 	size_t kn, kcap;
 };
 
@@ -153,6 +153,11 @@ int nr_ros_bsel_cmp(const char *a, const char *b);
 int nr_ros_builtin_cmp(const struct nr_ros_menu *mn,
     const struct nr_ros_item *a, const struct nr_ros_item *b);
 
+/* A hash of the properties, equal for equal ones (nr_ros_props_equal). */
+uint64_t nr_ros_props_hash(const struct nr_ros_props *p);
+/* A total order of property lists, 0 exactly when they are equal. */
+int nr_ros_props_cmp(
+    const struct nr_ros_props *a, const struct nr_ros_props *b);
 /* Appends the item's properties as `k=v k2=v2` (sorted, quoted). */
 void nr_ros_props_format(struct nr_buf *out, const struct nr_ros_props *p);
 /* The natural-key tuple of an item as one string (for matching). */

@@ -29,6 +29,14 @@ struct lx {
 	struct nr_arena *mem;
 	struct nr_buf val; /* a value as it is read */
 	struct nr_buf path; /* the menu words of a command */
+	/* the last path met: its words and the path (lines of an export
+	 * repeat it) */
+	struct nr_buf last_words;
+	const char *last_path;
+	/* keys met lately, by their place in a command: commands in a row
+	 * mostly name the same keys in the same order */
+	const char *keys[16];
+	size_t keylen[16];
 	bool failed; /* the current command had an error */
 	const char *unsupported;
 };
@@ -237,20 +245,52 @@ static bool at_eoc(const struct lx *lx)
 	return at_end(lx) || cur(lx) == '\n' || cur(lx) == ';';
 }
 
+/* Byte classes, one table for the lexer's loops. */
+enum {
+	C_KEY = 1, /* in a property name: letters, digits, - _ . */
+	C_MENU = 2, /* in a menu word: lower-case letters, digits, - */
+	C_NAME = 4, /* in a variable's name: letters, digits, _ */
+	C_PLAIN = 8 /* copied as it is inside a bare value */
+};
+
+/* Bytes not listed are not plain: a blank, an end of command, a quote,
+ * a bracket, a backslash, `$` and NUL. */
+static const unsigned char cls[256] = {
+	[1 ... 8] = C_PLAIN,
+	[11 ... 12] = C_PLAIN,
+	[14 ... 31] = C_PLAIN,
+	['!'] = C_PLAIN,
+	['#'] = C_PLAIN,
+	['%' ... '\''] = C_PLAIN,
+	['*' ... ','] = C_PLAIN,
+	['-'] = C_PLAIN | C_KEY | C_MENU,
+	['.'] = C_PLAIN | C_KEY,
+	['/'] = C_PLAIN,
+	['0' ... '9'] = C_PLAIN | C_KEY | C_MENU | C_NAME,
+	[':'] = C_PLAIN,
+	['<' ... '@'] = C_PLAIN,
+	['A' ... 'Z'] = C_PLAIN | C_KEY | C_NAME,
+	['^'] = C_PLAIN,
+	['_'] = C_PLAIN | C_KEY | C_NAME,
+	['`'] = C_PLAIN,
+	['a' ... 'z'] = C_PLAIN | C_KEY | C_MENU | C_NAME,
+	['|'] = C_PLAIN,
+	['~' ... 255] = C_PLAIN,
+};
+
 static bool key_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+	return cls[(unsigned char)c] & C_KEY;
 }
 
 static bool menu_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+	return cls[(unsigned char)c] & C_MENU;
 }
 
 static bool name_char(char c)
 {
-	return key_char(c) && c != '.' && c != '-';
+	return cls[(unsigned char)c] & C_NAME;
 }
 
 static int hexval(char c)
@@ -400,18 +440,10 @@ enum {
 	V_STOP_BRACKET = 2 /* a bare part also ends at `]` (inside find) */
 };
 
-/* A byte read_value copies as it is (not a blank, an end of command, a
- * quote, a bracket, a backslash, `$` or NUL). */
+/* A byte read_value copies as it is. */
 static bool plain_byte(char c)
 {
-	static bool table[256], ready;
-
-	if (!ready) {
-		for (int i = 1; i < 256; i++)
-			table[i] = !strchr(" \t\r\n;\"[](){}\\$", i);
-		ready = true;
-	}
-	return table[(unsigned char)c];
+	return cls[(unsigned char)c] & C_PLAIN;
 }
 
 /* A value: bare and quoted parts run together up to a blank or the end
@@ -419,7 +451,20 @@ static bool plain_byte(char c)
 static char *read_value(struct lx *lx, unsigned *flags)
 {
 	struct nr_buf *b = &lx->val;
+	size_t e = lx->p;
 
+	/* most values are one plain run: copied at once */
+	while (e < lx->len && plain_byte(lx->s[e]))
+		e++;
+	if (e > lx->p &&
+	    (e == lx->len || is_blank(lx->s[e]) || lx->s[e] == '\n' ||
+		lx->s[e] == ';' ||
+		(lx->s[e] == ']' && (*flags & V_STOP_BRACKET)))) {
+		char *v = mem_strndup(lx, lx->s + lx->p, e - lx->p);
+
+		lx->p = e;
+		return v;
+	}
 	nr_buf_reset(b);
 	for (;;) {
 		char c = cur(lx);
@@ -455,28 +500,32 @@ static char *read_value(struct lx *lx, unsigned *flags)
 		}
 		if (c == '$' && dollar_var(lx))
 			mark_unsupported(lx, "variable");
-		{
-			/* a run of plain bytes at once */
-			size_t e = lx->p + 1;
-
-			while (e < lx->len && plain_byte(lx->s[e]))
-				e++;
-			nr_buf_add(b, lx->s + lx->p, e - lx->p);
-			lx->p = e;
-		}
+		/* a run of plain bytes at once */
+		for (e = lx->p + 1; e < lx->len && plain_byte(lx->s[e]);)
+			e++;
+		nr_buf_add(b, lx->s + lx->p, e - lx->p);
+		lx->p = e;
 	}
 	return mem_strndup(lx, b->s ? b->s : "", b->len);
 fail:
 	return NULL;
 }
 
-static char *read_key(struct lx *lx)
+/* The key at lx->p, interned; `place` is where it stands in its command
+ * (which cached key to try first). */
+static const char *read_key(struct lx *lx, size_t place)
 {
-	size_t s = lx->p;
+	size_t s = lx->p, k = place % NR_ARRAY_SIZE(lx->keys), n;
 
 	while (!at_end(lx) && key_char(cur(lx)))
 		lx->p++;
-	return mem_strndup(lx, lx->s + s, lx->p - s);
+	n = lx->p - s;
+	if (!lx->keys[k] || lx->keylen[k] != n ||
+	    memcmp(lx->keys[k], lx->s + s, n) != 0) {
+		lx->keys[k] = nr_ros_intern_n(lx->s + s, n);
+		lx->keylen[k] = n;
+	}
+	return lx->keys[k];
 }
 
 /* True when a key followed by `=` starts at lx->p. */
@@ -565,7 +614,7 @@ static bool read_find(struct lx *lx, struct nr_ros_sel *sel)
 			return skip_balanced(lx);
 		}
 		c = MEM_PUSH(lx, sel->conds, sel->nconds, sel->cconds);
-		c->key = nr_ros_intern(read_key(lx));
+		c->key = read_key(lx, sel->nconds + 8);
 		c->neg = neg;
 		if (neg)
 			continue;
@@ -653,8 +702,11 @@ void nr_ros_script_release(struct nr_ros_script *s)
 const struct nr_ros_arg *nr_ros_cmd_arg(
     const struct nr_ros_cmd *c, const char *key)
 {
+	/* keys are interned: the first byte rules most of them out */
 	for (size_t i = c->nargs; i-- > 0;)
-		if (strcmp(c->args[i].key, key) == 0)
+		if (c->args[i].key == key ||
+		    (c->args[i].key[0] == key[0] &&
+			strcmp(c->args[i].key, key) == 0))
 			return &c->args[i];
 	return NULL;
 }
@@ -674,7 +726,7 @@ static struct nr_ros_arg *push_arg(struct lx *lx, struct nr_ros_cmd *c,
 		a->key = nr_ros_intern(full.s);
 		nr_buf_release(&full);
 	} else {
-		a->key = nr_ros_intern(key);
+		a->key = key;
 	}
 	a->loc = loc;
 	return a;
@@ -710,7 +762,8 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 			struct nr_ros_arg *a;
 
 			lx->p++;
-			a = push_arg(lx, c, read_key(lx), prev, loc_at(lx, at));
+			a = push_arg(lx, c, read_key(lx, c->nargs), prev,
+			    loc_at(lx, at));
 			prev = a->key;
 			if (!at_eoc(lx) && !is_blank(cur(lx))) {
 				lx_error(lx, lx->p, "expected end of command");
@@ -722,7 +775,8 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 			struct nr_ros_arg *a;
 			unsigned fl = 0;
 
-			a = push_arg(lx, c, read_key(lx), prev, loc_at(lx, at));
+			a = push_arg(lx, c, read_key(lx, c->nargs), prev,
+			    loc_at(lx, at));
 			prev = a->key;
 			lx->p++; /* '=' */
 			if (cur(lx) == '[') {
@@ -782,8 +836,8 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 				(c->verb == NR_ROS_SET &&
 				    c->sel.kind != NR_ROS_SEL_NONE))) {
 				/* `add blackhole gateway=x`: a flag */
-				struct nr_ros_arg *a =
-				    push_arg(lx, c, v, prev, loc_at(lx, vat));
+				struct nr_ros_arg *a = push_arg(lx, c,
+				    nr_ros_intern(v), prev, loc_at(lx, vat));
 
 				a->flag = true;
 				prev = a->key;
@@ -864,19 +918,25 @@ static int read_path(struct lx *lx, struct nr_buf *path, char **word)
 	return NR_ROS_OTHER;
 }
 
-static const char *path_string(const char *words)
+/* The interned "/words". */
+static const char *path_string(struct lx *lx, const char *words)
 {
-	char buf[256];
+	struct nr_buf *last = &lx->last_words;
 	size_t n = strlen(words);
-	char *p = n + 2 <= sizeof(buf) ? buf : nr_malloc(n + 2);
-	const char *path;
+	char buf[256];
+	char *p;
 
+	if (lx->last_path && last->len == n && memcmp(last->s, words, n) == 0)
+		return lx->last_path;
+	p = n + 2 <= sizeof(buf) ? buf : nr_malloc(n + 2);
 	p[0] = '/';
 	memcpy(p + 1, words, n + 1);
-	path = nr_ros_intern(p);
+	lx->last_path = nr_ros_intern(p);
 	if (p != buf)
 		free(p);
-	return path;
+	nr_buf_reset(last);
+	nr_buf_add(last, words, n);
+	return lx->last_path;
 }
 
 static void header_version(char **version, const char *line, size_t n)
@@ -914,7 +974,7 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 	if (cur(lx) == ':' || cur(lx) == '{' || cur(lx) == '$' ||
 	    cur(lx) == '(' || cur(lx) == '[') {
 		c.verb = NR_ROS_SCRIPT;
-		c.path = path_string(menu->s);
+		c.path = path_string(lx, menu->s);
 		lx->unsupported = "script command";
 		while (!at_eoc(lx)) {
 			if (strchr("{[(", cur(lx))) {
@@ -949,10 +1009,10 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 				nr_buf_add(menu, path->s, path->len);
 			}
 			c.verb = NR_ROS_HEADER;
-			c.path = path_string(path->s);
+			c.path = path_string(lx, path->s);
 		} else {
 			c.verb = (enum nr_ros_verb)v;
-			c.path = path_string(path->s);
+			c.path = path_string(lx, path->s);
 			read_args(lx, &c);
 		}
 	} else if (cur(lx) == '}' || cur(lx) == ')' || cur(lx) == ']') {
@@ -970,7 +1030,7 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 			v = verb_of(lx->s + s, lx->p - s);
 			c.word = mem_strndup(lx, lx->s + s, lx->p - s);
 			c.verb = v < 0 ? NR_ROS_OTHER : (enum nr_ros_verb)v;
-			c.path = path_string(menu->s);
+			c.path = path_string(lx, menu->s);
 			if (!at_eoc(lx) && !is_blank(cur(lx)))
 				lx_error(lx, lx->p, "expected end of command");
 			else
@@ -1009,6 +1069,7 @@ static int parse_text(const char *text, size_t len, struct nr_diags *diags,
 	lx.mem = mem;
 	nr_buf_init(&lx.val);
 	nr_buf_init(&lx.path);
+	nr_buf_init(&lx.last_words);
 	if (plain_lines(text, len)) {
 		index_lines(&lx, text, len);
 		lx.s = text;
@@ -1053,6 +1114,7 @@ static int parse_text(const char *text, size_t len, struct nr_diags *diags,
 	free(lx.segs);
 	nr_buf_release(&lx.val);
 	nr_buf_release(&lx.path);
+	nr_buf_release(&lx.last_words);
 	nr_buf_release(&logical);
 	nr_buf_release(&menu);
 	return diags->errors > errors ? NR_ECONFIG : 0;

@@ -1,9 +1,14 @@
 /* test-arena: aligned allocations, objects larger than a chunk, and a
  * reset to a mark giving back exactly what came after it (the memory is
- * handed out again; what came before stays intact). */
+ * handed out again; what came before stays intact), and a reset to an
+ * empty arena keeping one chunk for the next use. */
 #include <stdalign.h>
 #include <stdint.h>
 #include <string.h>
+
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#endif
 
 #include "lib/arena.h"
 #include "testutil.h"
@@ -47,11 +52,39 @@ static void test_reset_to_mark(void **state)
 	nr_arena_release(&a);
 }
 
+/* A reset to a mark made on an empty arena keeps one chunk for the next
+ * use, poisoned for AddressSanitizer until it is handed out again. */
+static void test_reset_to_empty_reuses(void **state)
+{
+	struct nr_arena a = NR_ARENA_INIT;
+	struct nr_arena_mark m = nr_arena_mark(&a);
+	char *first, *again;
+
+	(void)state;
+	for (int round = 0; round < 3; round++) {
+		first = nr_arena_alloc(&a, 100);
+		for (int i = 0; i < 100; i++) /* over several chunks */
+			memset(nr_arena_alloc(&a, 4000), i, 4000);
+		nr_arena_reset(&a, m);
+		assert_non_null(a.head);
+#ifdef __SANITIZE_ADDRESS__
+		assert_true(__asan_address_is_poisoned(first));
+#endif
+		again = nr_arena_alloc(&a, 100);
+		assert_ptr_equal(first, again);
+		memset(again, 1, 100);
+		nr_arena_reset(&a, m);
+	}
+	nr_arena_release(&a);
+	assert_null(a.head);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aligned_and_large),
 		cmocka_unit_test(test_reset_to_mark),
+		cmocka_unit_test(test_reset_to_empty_reuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
