@@ -270,21 +270,79 @@ static void drop_kstr(struct nr_ros_item *it)
 	it->own_kstr = false;
 }
 
-void nr_ros_item_free(struct nr_ros_item *it)
+/* Items live in blocks of their menu (no allocation of their own); a
+ * removed item's room goes to the next new one. Room not in use is
+ * poisoned for AddressSanitizer, so a use after a removal is caught as
+ * a use after free would be. */
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+#define BLOCK_ITEMS 256 /* at most; a menu's first blocks are smaller */
+
+union islot {
+	struct nr_ros_item item;
+	union islot *next; /* a spare */
+};
+
+struct nr_ros_iblock {
+	struct nr_ros_iblock *prev;
+	size_t used, cap;
+	union islot v[];
+};
+
+static struct nr_ros_item *item_alloc(struct nr_ros_menu *mn)
 {
-	if (!it)
-		return;
+	union islot *sl;
+
+	if (mn->spare) {
+		sl = (union islot *)mn->spare;
+		UNPOISON(sl, sizeof(*sl));
+		mn->spare = (struct nr_ros_item *)sl->next;
+	} else {
+		struct nr_ros_iblock *b = mn->blocks;
+
+		if (!b || b->used == b->cap) {
+			size_t cap = !b		   ? 4
+			    : b->cap < BLOCK_ITEMS ? b->cap * 2
+						   : BLOCK_ITEMS;
+
+			b = nr_malloc(sizeof(*b) + cap * sizeof(b->v[0]));
+			b->prev = mn->blocks;
+			b->used = 0;
+			b->cap = cap;
+			POISON(b->v, cap * sizeof(b->v[0]));
+			mn->blocks = b;
+		}
+		sl = &b->v[b->used++];
+		UNPOISON(sl, sizeof(*sl));
+	}
+	memset(sl, 0, sizeof(*sl));
+	return &sl->item;
+}
+
+static void item_free(struct nr_ros_menu *mn, struct nr_ros_item *it)
+{
+	union islot *sl = (union islot *)it;
+
 	free(it->bsel);
 	drop_kstr(it);
 	nr_ros_props_release(&it->base);
 	nr_ros_props_release(&it->props);
-	free(it);
+	sl->next = (union islot *)mn->spare;
+	mn->spare = &sl->item;
+	POISON(sl, sizeof(*sl));
 }
 
 struct nr_ros_item *nr_ros_item_new(
     struct nr_ros_model *m, struct nr_ros_menu *mn, size_t pos)
 {
-	struct nr_ros_item *it = nr_calloc(1, sizeof(*it));
+	struct nr_ros_item *it = item_alloc(mn);
 
 	it->id = ++m->next_id;
 	NR_PUSH(mn->v, mn->n, mn->cap);
@@ -299,7 +357,7 @@ struct nr_ros_item *nr_ros_item_new(
 void nr_ros_menu_remove_at(struct nr_ros_menu *mn, size_t pos)
 {
 	kdel(mn, mn->v[pos]);
-	nr_ros_item_free(mn->v[pos]);
+	item_free(mn, mn->v[pos]);
 	memmove(
 	    &mn->v[pos], &mn->v[pos + 1], (mn->n - pos - 1) * sizeof(*mn->v));
 	mn->n--;
@@ -654,7 +712,14 @@ struct nr_ros_item *nr_ros_menu_by_key(
 static void menu_free(struct nr_ros_menu *mn)
 {
 	for (size_t i = 0; i < mn->n; i++)
-		nr_ros_item_free(mn->v[i]);
+		item_free(mn, mn->v[i]);
+	while (mn->blocks) {
+		struct nr_ros_iblock *b = mn->blocks;
+
+		mn->blocks = b->prev;
+		UNPOISON(b->v, b->cap * sizeof(b->v[0]));
+		free(b);
+	}
 	free(mn->v);
 	free(mn->kidx);
 	free(mn->keys);
@@ -776,7 +841,7 @@ void nr_ros_model_copy(struct nr_ros_model *dst, const struct nr_ros_model *src)
 
 		for (size_t k = 0; k < s->n; k++) {
 			const struct nr_ros_item *si = s->v[k];
-			struct nr_ros_item *di = nr_calloc(1, sizeof(*di));
+			struct nr_ros_item *di = item_alloc(d);
 
 			di->id = si->id;
 			di->builtin = si->builtin;

@@ -49,6 +49,9 @@ struct nr_ros_item {
 	const char *kstr;
 };
 
+/* A block of a menu's items (model.c). */
+struct nr_ros_iblock;
+
 /* Menus whose address values RouterOS prints in its own form. */
 enum nr_ros_addr { NR_ROS_ADDR_NONE, NR_ROS_ADDR_IP, NR_ROS_ADDR_FIREWALL };
 
@@ -68,6 +71,10 @@ struct nr_ros_menu {
 	 * are unique */
 	struct nr_ros_item **kidx;
 	size_t kn, kcap;
+	/* where its items live: blocks of them, and those given back (for
+	 * the next new item) */
+	struct nr_ros_iblock *blocks;
+	struct nr_ros_item *spare;
 };
 
 struct nr_ros_model {
@@ -96,10 +103,10 @@ struct nr_ros_menu *nr_ros_model_find(
 /* The menus sorted in export order (caller frees the array). */
 struct nr_ros_menu **nr_ros_model_sorted(const struct nr_ros_model *m);
 
-/* A new item (id assigned) inserted at `pos` (menu->n to append). */
+/* A new item (id assigned) inserted at `pos` (menu->n to append); the
+ * menu owns it. */
 struct nr_ros_item *nr_ros_item_new(
     struct nr_ros_model *m, struct nr_ros_menu *mn, size_t pos);
-void nr_ros_item_free(struct nr_ros_item *it);
 /* Removes the item at `pos` from the menu and frees it. */
 void nr_ros_menu_remove_at(struct nr_ros_menu *mn, size_t pos);
 /* The position of `it`, an item of `mn` (mn->n when it is not there). */
