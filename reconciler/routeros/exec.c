@@ -13,6 +13,7 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/mem.h"
+#include "routeros/intern.h"
 #include "routeros/quote.h"
 
 struct xc {
@@ -940,6 +941,8 @@ int nr_ros_load(struct nr_ros_model *m, const char *text, size_t len,
 	nr_diags_release(&parse);
 	nr_diags_init(&parse);
 	nr_diags_init(&l.run);
+	/* about one new string in 40 bytes of a large export */
+	nr_ros_intern_reserve(len / 32);
 	l.diags = &parse;
 	rc = nr_ros_parse_each(text, len, &parse, NULL, load_cmd, &l);
 	/* parse errors hide what running said, as when nothing ran */

@@ -123,6 +123,12 @@ static void grow(void)
 	free(old);
 }
 
+void nr_ros_intern_reserve(size_t n)
+{
+	while ((n + 1) * 4 > strs.cap * 3)
+		grow();
+}
+
 static struct istr *get(const char *s, size_t n)
 {
 	size_t r = recent_slot(s);

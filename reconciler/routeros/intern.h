@@ -16,6 +16,9 @@
 const char *nr_ros_intern(const char *s);
 /* The one copy of the `n` bytes at `s` (no NUL among them). */
 const char *nr_ros_intern_n(const char *s, size_t n);
+/* Makes room for `n` strings in all (a guess from a text's length):
+ * the table is not rebuilt again and again as a large text is read. */
+void nr_ros_intern_reserve(size_t n);
 /* nr_ros_sensitive(key), worked out once per name. */
 bool nr_ros_key_sensitive(const char *key);
 /* A hash of the `n` bytes at `s`, for the tables of strings. */
