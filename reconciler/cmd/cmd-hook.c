@@ -345,7 +345,8 @@ static int post_receive(struct nr_ctx *ctx, const struct update *u)
 	o.action = "apply";
 	o.trigger = "hook";
 	o.auto_rollback = true;
-	o.lock_timeout_ms = 600 * 1000;
+	/* gitops.lock_timeout of the pushed commit (1 s to 24 h) */
+	o.lock_timeout_ms = (int)cfg.gitops.lock_timeout.num * 1000;
 	fprintf(ctx->out,
 	    "netrec: applying %.12s (waiting for any running "
 	    "apply first)\n",

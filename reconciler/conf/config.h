@@ -156,6 +156,11 @@ struct nr_checks {
 	struct nr_val on_failure;
 };
 
+struct nr_gitops {
+	struct nr_obj o;
+	struct nr_val lock_timeout; /* num: seconds */
+};
+
 struct nr_config {
 	struct nr_obj o;
 	struct nr_val version;
@@ -164,6 +169,7 @@ struct nr_config {
 	struct nr_vm vm;
 	struct nr_router router;
 	struct nr_checks checks;
+	struct nr_gitops gitops;
 };
 
 #endif

@@ -343,6 +343,21 @@ static const struct nr_object checks = {
 	0,
 };
 
+static const struct nr_field gitops_fields[] = {
+	STR(struct nr_gitops, lock_timeout, .fmt = &nr_fmt_duration,
+	    .def = "600s",
+	    .doc = "how long the post-receive hook waits for a running apply "
+		   "to release the state lock before it gives up"),
+	END,
+};
+
+static const struct nr_object gitops = {
+	"Pushes applied by the git hooks (netrec hook install)",
+	sizeof(struct nr_gitops),
+	gitops_fields,
+	0,
+};
+
 static const struct nr_field root_fields[] = {
 	INT(struct nr_config, version, .required = 1, .min = 1, .max = 1,
 	    .doc = "format version of this file; must be 1"),
@@ -351,6 +366,8 @@ static const struct nr_field root_fields[] = {
 	OBJ(struct nr_config, vm, vm, .doc = "the router VM"),
 	OBJ(struct nr_config, router, router, .doc = "the RouterOS config"),
 	OBJ(struct nr_config, checks, checks, .doc = "post-apply checks"),
+	OBJ(struct nr_config, gitops, gitops,
+	    .doc = "pushes applied by the git hooks"),
 	END,
 };
 

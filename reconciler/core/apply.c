@@ -788,6 +788,7 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 {
 	struct nr_err err = NR_ERR_INIT;
 	struct nr_lock lock = { -1 };
+	char *backups;
 	int rc;
 
 	if (nr_lock_acquire(&lock, ctx->state_dir, o->lock_timeout_ms, &err) <
@@ -796,6 +797,11 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 		return 1;
 	}
 	nr_crashpoint("after-lock");
+	/* a backup killed before its rename left a temporary file in an
+	 * earlier attempt's STATE/backup/<seq>, where nothing writes again */
+	backups = nr_asprintf("%s/backup", ctx->state_dir);
+	nr_file_clean_temps_under(backups);
+	free(backups);
 	rc = run_attempt(ctx, cfg, src, o);
 	nr_lock_release(&lock);
 	return rc;

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,6 +297,30 @@ void nr_file_clean_temps(const char *path)
 		closedir(d);
 	free(prefix);
 	free(dir);
+}
+
+/* Whether `name` is one nr_file_replace makes: ".NAME" then TMP_SUFFIX
+ * with its six X's filled in (as nr_file_clean_temps matches them). */
+static bool is_temp_name(const char *name)
+{
+	size_t len = strlen(name), slen = strlen(TMP_SUFFIX);
+
+	return name[0] == '.' && len >= 2 + slen &&
+	    strncmp(name + len - slen, TMP_SUFFIX, slen - 6) == 0;
+}
+
+static int clean_one(
+    const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	if (type == FTW_F && is_temp_name(path + ftw->base))
+		(void)unlink(path);
+	return 0;
+}
+
+void nr_file_clean_temps_under(const char *dir)
+{
+	(void)nftw(dir, clean_one, 16, FTW_PHYS);
 }
 
 int nr_file_append(

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +21,45 @@
 
 #define RETRY_MS 50
 
-/* The holder's note, first line only, printable bytes only: the file is
- * anyone's to scribble on and ends up in a message. */
+/* The pid a note "pid N since T" names, or 0. */
+static pid_t note_pid(const char *note)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(note, "pid ", 4) != 0)
+		return 0;
+	errno = 0;
+	pid = strtol(note + 4, &end, 10);
+	if (errno || end == note + 4 || (*end && *end != ' ') || pid <= 0 ||
+	    pid > INT_MAX)
+		return 0;
+	return (pid_t)pid;
+}
+
+/* Who holds the lock, for the message: the holder's note, first line
+ * only, printable bytes only (the file is anyone's to scribble on). The
+ * note is stale when the pid it names is gone while the lock is still
+ * held: a new holder has not written its own yet, or a child that
+ * inherited the descriptor outlived the writer. Then it names no one. */
 static void holder(char *out, size_t size, int fd)
 {
 	char text[128];
 	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
 	size_t k = 0;
+	pid_t pid;
 
 	for (ssize_t i = 0; i < n && text[i] != '\n' && k + 1 < size; i++)
 		if (text[i] >= 0x20 && text[i] < 0x7f)
 			out[k++] = text[i];
 	out[k] = '\0';
-	if (k == 0)
+	pid = note_pid(out);
+	if (pid && kill(pid, 0) < 0 && errno == ESRCH)
+		snprintf(out, size,
+		    "another process; the pid recorded (%ld) is no longer "
+		    "running",
+		    (long)pid);
+	else if (k == 0)
 		snprintf(out, size, "another process");
 }
 

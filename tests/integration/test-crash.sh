@@ -4,9 +4,9 @@
 # NETREC_CRASH_AT ("POINT" the first time it is reached, "POINT@N" the
 # Nth time). For each point, in a fresh lab, an apply that changes host
 # files, the VM and the router is killed there; then:
-#   - no temporary file is left under root/ or the VM folder (except the
-#     one a kill between write and rename must leave: the next apply
-#     removes it);
+#   - no temporary file is left under root/, the VM folder or the state
+#     folder (except the one a kill between write and rename must leave:
+#     the next run removes it, a backup's too);
 #   - every managed file holds either its old or its new content;
 #   - the journal is whole JSON and says what happened: nothing for a
 #     kill before the begin line, an "interrupted" attempt after it;
@@ -48,8 +48,8 @@ X
 }
 
 # temps: the temporary files under root/, the VM folder and the state
-# folder's sources/
-temps() { find "$D/root" "$D/vm" "$D/state/sources" -name '.*.netrec-*' 2>&1; }
+# folder's sources/ and backup/
+temps() { find "$D/root" "$D/vm" "$D/state/sources" "$D/state/backup" -name '.*.netrec-*' 2>&1; }
 
 # crash POINT WHERE: WHERE is what the kill must leave: "none" (killed
 # before the begin line), or the changes made (a number of them, 0 to 4:
@@ -166,7 +166,10 @@ crash after-change 1 ""
 crash after-change@3 3 ""
 crash after-changes 4 ""
 crash before-end 4 ""
-# the third file replaced: the source copy, the motd's backup, the motd
+# the second and the third file replaced: the source copy, the motd's
+# backup (in state/backup/<seq>, which no later attempt writes: the next
+# run removes it there), the motd
+crash file-before-rename@2 0 "$T/crash-file-before-rename-2/state/backup/*/etc/.motd.netrec-??????"
 crash file-before-rename@3 0 "$T/crash-file-before-rename-3/root/etc/.motd.netrec-??????"
 
 finish

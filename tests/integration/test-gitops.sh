@@ -7,7 +7,8 @@
 #      invalid one rejected with the located error; a refused plan (PCI
 #      ID mismatch) rejected; deleting the branch refused; a forced push
 #      accepted and said so; a commit that changes nothing still becomes
-#      the applied one; a push while another apply holds the lock waits
+#      the applied one; a push while another apply holds the lock waits,
+#      up to gitops.lock_timeout
 #   3. health checks: a push whose probe fails is rolled back on its own
 #      (host, VM and router as before), and the hook does not apply that
 #      commit again
@@ -239,6 +240,28 @@ expect_in lock-push-applied "remote: Apply complete: 1 change in" "$out"
 expect_eq lock-push-history "[\"$c4\",\"applied\"]" "$(history '[j[0]["commit"], j[0]["outcome"]]')"
 expect_eq lock-push-motd "This host routes the lab network. Managed by netrec (after the lock)." \
 	"$(cat "$D/root/etc/motd")"
+wait "$holder"
+# gitops.lock_timeout: the hook waits that long (not 600 s), then gives
+# up and applies nothing; the lock's note names the netrec of the last
+# push, which has ended, so it is not named as the holder
+edit 's += "\ngitops:\n  lock_timeout: 2s\n"'
+flock "$D/state/lock" sleep 10 &
+BG+=($!)
+holder=$!
+sleep 0.5
+nj=$(njournal)
+t0=$(date +%s%N)
+push "gitops.lock_timeout: 2s, while the lock is held"
+t1=$(date +%s%N)
+expect_rc lock-short-push 0
+expect_eq lock-short-waited yes "$([ $(((t1 - t0) / 1000000)) -ge 2000 ] && echo yes || echo no)"
+expect_in lock-short-gives-up "remote: netrec: state '$D/state' is locked by another process; the pid recorded (" "$out"
+expect_in lock-short-stale "is no longer running" "$out"
+expect_not_in lock-short-not-applied "Apply complete" "$out"
+expect_eq lock-short-journal "$nj" "$(njournal)"
+if alive "$holder"; then pass; else
+	fail "lock-short: the lock was free before the hook gave up"
+fi
 wait "$holder"
 
 # --- 3. a failing health probe: rolled back automatically ---------------

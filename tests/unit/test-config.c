@@ -83,6 +83,8 @@ static void test_defaults_and_normalising(void **state)
 	assert_true(cfg.vm.passthrough.all);
 	assert_int_equal(cfg.vm.snapshots.keep.num, 10);
 	assert_false(cfg.router.o.present);
+	assert_false(cfg.gitops.o.present);
+	assert_int_equal(cfg.gitops.lock_timeout.num, 600);
 	nr_config_release(&cfg);
 	nr_diags_release(&d);
 }

@@ -444,6 +444,62 @@ static void test_clean_temps(void **state)
 	free(path);
 }
 
+/* DIR/REL with its missing folders; the path, for the caller to free. */
+static char *make_file(const char *dir, const char *rel)
+{
+	struct nr_err err = NR_ERR_INIT;
+	char *p = nr_asprintf("%s/%s", dir, rel);
+
+	*strrchr(p, '/') = '\0';
+	assert_int_equal(nr_mkdir_p(p, 0755, &err), 0);
+	p[strlen(p)] = '/';
+	nr_test_write(p, "x");
+	return p;
+}
+
+/* Below a folder (STATE/backup): every temporary file nr_file_replace
+ * names, at any depth, goes; nothing else, and no symlink is followed. */
+static void test_clean_temps_under(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const stay[] = { "b/1/etc/motd",
+		"b/1/etc/.motd.netrec-abc", "b/1/etc/.motd.netrec-abcdefg",
+		"b/1/etc/motd.netrec-AbC123", "b/1/.netrec-AbC123",
+		"b/2/.d.netrec-AbC123/keep", "out/.motd.netrec-AbC123",
+		"b/2/.l.netrec-AbC123", "b/out" };
+	static const char *const gone[] = { "b/1/etc/.motd.netrec-AbC123",
+		"b/2/.x.netrec-zz9_ZZ", "b/.top.netrec-000000" };
+	char *base = nr_asprintf("%s/b", f->dir), *p;
+
+	for (size_t i = 0; i < 7; i++)
+		free(make_file(f->dir, stay[i]));
+	for (size_t i = 0; i < 3; i++)
+		free(make_file(f->dir, gone[i]));
+	/* links out of the tree, one named like a temporary file */
+	p = nr_asprintf("%s/%s", f->dir, stay[7]);
+	assert_int_equal(symlink("../../out/.motd.netrec-AbC123", p), 0);
+	free(p);
+	p = nr_asprintf("%s/%s", f->dir, stay[8]);
+	assert_int_equal(symlink("../out", p), 0);
+	free(p);
+	nr_file_clean_temps_under(base);
+	for (size_t i = 0; i < 9; i++) {
+		p = nr_asprintf("%s/%s", f->dir, stay[i]);
+		assert_int_equal(access(p, F_OK), 0);
+		free(p);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		p = nr_asprintf("%s/%s", f->dir, gone[i]);
+		assert_int_not_equal(access(p, F_OK), 0);
+		free(p);
+	}
+	/* a folder that does not exist is no error */
+	p = nr_asprintf("%s/nosuch", f->dir);
+	nr_file_clean_temps_under(p);
+	free(p);
+	free(base);
+}
+
 static void test_append(void **state)
 {
 	struct fixture *f = *state;
@@ -530,6 +586,8 @@ int main(void)
 		    test_replace_disk_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_clean_temps, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_clean_temps_under, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_append_errors, setup, teardown),

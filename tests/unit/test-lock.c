@@ -1,5 +1,6 @@
 /* test-lock: state/lock between processes: who holds it is named, a
- * timeout waits for the holder, release lets the next one in. */
+ * timeout waits for the holder, release lets the next one in; a note
+ * naming a process that is gone is not taken for the holder. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,52 @@ static void test_busy_names_holder(void **state)
 	free(want);
 }
 
+/* A pid that ran and is gone: a child reaped at once. */
+static pid_t gone_pid(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
+/* The lock is held, but the note names a process that no longer runs
+ * (as when a child that inherited the descriptor outlives the writer):
+ * the message says so instead of naming it as the holder. */
+static void test_busy_stale_note(void **state)
+{
+	struct fixture *f = *state;
+	struct nr_lock l = { -1 };
+	struct nr_err err = NR_ERR_INIT;
+	char *path = nr_asprintf("%s/lock", f->state);
+	pid_t gone = gone_pid();
+	char *note =
+	    nr_asprintf("pid %ld since 2026-11-26T06:42:12Z\n", (long)gone);
+	char *want = nr_asprintf("state '%s' is locked by another process; "
+				 "the pid recorded (%ld) is no longer running",
+	    f->state, (long)gone);
+	struct holder h;
+
+	start_holder(&h, f->state, 0);
+	nr_test_write(path, note);
+	assert_int_equal(nr_lock_acquire(&l, f->state, 0, &err), NR_EINVAL);
+	assert_int_equal(l.fd, -1);
+	assert_string_equal(err.msg, want);
+	/* a note that is not netrec's is only shown, never taken as a pid */
+	nr_test_write(path, "pid 0x1\n");
+	nr_err_clear(&err);
+	assert_int_equal(nr_lock_acquire(&l, f->state, 0, &err), NR_EINVAL);
+	assert_non_null(strstr(err.msg, "is locked by pid 0x1"));
+	let_go(&h);
+	finish_holder(&h);
+	free(path);
+	free(note);
+	free(want);
+}
+
 static void test_timeout_waits_for_release(void **state)
 {
 	struct fixture *f = *state;
@@ -224,6 +271,8 @@ int main(void)
 		    test_acquire_creates_and_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_busy_names_holder, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_busy_stale_note, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_timeout_waits_for_release, setup, teardown),
 	};
