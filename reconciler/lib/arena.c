@@ -32,8 +32,12 @@ void *nr_arena_alloc(struct nr_arena *a, size_t n)
 
 	n = (n + align - 1) & ~(align - 1);
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+		size_t cap = !c ? (a->first ? a->first : CHUNK_BYTES)
+		    : c->cap < CHUNK_BYTES / 2 ? c->cap * 2
+					       : CHUNK_BYTES;
 
+		if (cap < n)
+			cap = n;
 		c = nr_malloc(sizeof(*c) + cap);
 		c->prev = a->head;
 		c->used = 0;

@@ -12,6 +12,9 @@ struct nr_arena_chunk;
 
 struct nr_arena {
 	struct nr_arena_chunk *head; /* the newest chunk, or NULL */
+	/* the first chunk's size (0: the largest); each next one doubles,
+	 * up to the largest (64 KiB) */
+	size_t first;
 };
 
 struct nr_arena_mark {
@@ -19,9 +22,9 @@ struct nr_arena_mark {
 	size_t used;
 };
 
-#define NR_ARENA_INIT \
-	{             \
-		NULL  \
+#define NR_ARENA_INIT   \
+	{               \
+		NULL, 0 \
 	}
 
 /* `n` bytes, aligned for any type; aborts when memory runs out. */

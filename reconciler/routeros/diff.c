@@ -223,14 +223,15 @@ static void set_item(struct dx *d, struct nr_ros_menu *sm,
 			if (!val)
 				unset[nunset++] = key;
 		} else if (c > 0 || h->v[i].val == NULL ||
-		    w->v[k].val == NULL || h->v[i].flag != w->v[k].flag ||
+		    w->v[k].val == NULL ||
+		    nr_ros_prop_flag(&h->v[i]) != nr_ros_prop_flag(&w->v[k]) ||
 		    strcmp(h->v[i].val, w->v[k].val) != 0) {
 			val = w->v[k].val;
 			change = true;
 			if (!val)
 				unset[nunset++] = key;
 		}
-		if (change && val && c >= 0 && w->v[k].flag) {
+		if (change && val && c >= 0 && nr_ros_prop_flag(&w->v[k])) {
 			nr_buf_addf(&line, " %s", key);
 			any = true;
 		} else if (change && val) {
@@ -290,7 +291,7 @@ static struct nr_ros_item *add_item(struct dx *d, struct nr_ros_menu *sm,
 			nr_buf_addf(&line, " !%s", want->props.v[i].key);
 			continue;
 		}
-		if (want->props.v[i].flag) {
+		if (nr_ros_prop_flag(&want->props.v[i])) {
 			nr_buf_addf(&line, " %s", want->props.v[i].key);
 			continue;
 		}

@@ -621,11 +621,8 @@ static int do_add(struct xc *x)
 		nr_buf_release(&kstr);
 		return rc;
 	}
-	if (props.n && props.n < props.cap) {
-		/* most items are added once and kept: no room to spare */
-		props.v = nr_realloc(props.v, props.n * sizeof(*props.v));
-		props.cap = props.n;
-	}
+	/* most items are added once and kept: no room to spare */
+	nr_ros_props_settle(&props, mn);
 	it = nr_ros_item_new(x->m, mn, pos);
 	it->props = props;
 	if (nr_ros_menu_unique_keys(mn))

@@ -295,7 +295,7 @@ static void add_prop(struct nr_buf *out, const struct nr_ros_prop *p,
 		shown = key + pre - 1;
 	*prev = key;
 	nr_buf_addch(out, ' ');
-	if (!val || p->flag) {
+	if (!val || nr_ros_prop_flag(p)) {
 		if (!val)
 			nr_buf_addch(out, '!');
 		nr_buf_adds(out, shown);

@@ -20,7 +20,9 @@ struct istr {
 enum { SENS_UNKNOWN, SENS_NO, SENS_YES };
 #define MAX_LEN ((1U << 30) - 1)
 
-/* A block of string bytes; blocks are chained and never freed. */
+/* A block of string bytes; blocks are chained and never freed. Every
+ * string has a NUL before it (the block starts with one), which
+ * model.c relies on to tell its own copies from interned strings. */
 struct block {
 	struct block *next;
 	size_t used, cap;
@@ -88,14 +90,15 @@ static char *store(const char *s, size_t len)
 	struct block *b = strs.blocks;
 
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > BLOCK_BYTES ? n : BLOCK_BYTES;
+		size_t cap = n + 1 > BLOCK_BYTES ? n + 1 : BLOCK_BYTES;
 
 		b = nr_malloc(sizeof(*b) + cap);
-		b->used = 0;
+		b->bytes[0] = '\0';
+		b->used = 1;
 		b->cap = cap;
 		/* a block of one long string goes behind the current one,
 		 * which keeps its room */
-		if (strs.blocks && n > BLOCK_BYTES) {
+		if (strs.blocks && n + 1 > BLOCK_BYTES) {
 			b->next = strs.blocks->next;
 			strs.blocks->next = b;
 		} else {

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The one copy of `s`. */
+/* The one copy of `s`; the byte before it is a NUL. */
 const char *nr_ros_intern(const char *s);
 /* The one copy of the `n` bytes at `s` (no NUL among them). */
 const char *nr_ros_intern_n(const char *s, size_t n);

@@ -54,22 +54,48 @@ const struct nr_ros_prop *nr_ros_props_find(
 	return NULL;
 }
 
-/* Sets the value of `p`: interned, or an own copy (wiped when it goes)
- * when it may be a secret: `own`, or a property RouterOS hides. */
+/* A prop's value is NULL, the flag value, an interned string or the
+ * prop's own copy (a secret, wiped when it goes). An own copy has
+ * OWN_MARK in the byte before it; interned strings and the flag value
+ * have a NUL there (intern.c keeps one before every string). So a prop
+ * needs no more room than its two pointers. */
+#define OWN_MARK '\x01'
+
+static const char flag_bytes[] = "\0yes";
+const char *const nr_ros_flag_yes = flag_bytes + 1;
+
+static bool val_owned(const char *v)
+{
+	return v && v[-1] == OWN_MARK;
+}
+
+static const char *own_copy(const char *val)
+{
+	size_t n = strlen(val);
+	char *p = nr_malloc(n + 2);
+
+	p[0] = OWN_MARK;
+	memcpy(p + 1, val, n + 1);
+	return p + 1;
+}
+
+static void val_drop(const char *v)
+{
+	if (val_owned(v)) {
+		explicit_bzero((char *)v, strlen(v));
+		free((char *)v - 1);
+	}
+}
+
+/* Sets the value of `p`: interned, or an own copy when it may be a
+ * secret: `own`, or a property RouterOS hides. */
 static void prop_set(struct nr_ros_prop *p, const char *val, bool own)
 {
 	bool mine = val && (own || nr_ros_key_sensitive(p->key));
-	const char *v = !val ? NULL
-	    : mine	     ? nr_strdup(val)
-			     : nr_ros_intern(val);
+	const char *v = !val ? NULL : mine ? own_copy(val) : nr_ros_intern(val);
 
-	if (p->owned) {
-		explicit_bzero((char *)p->val, strlen(p->val));
-		free((char *)p->val);
-	}
+	val_drop(p->val);
 	p->val = v;
-	p->owned = mine;
-	p->flag = false;
 }
 
 /* Sets the interned `ikey`. */
@@ -80,12 +106,19 @@ static void props_put(
 	size_t i = props_lower(props, ikey, &found);
 
 	if (!found) {
-		if (props->n == props->cap) {
-			if (props->cap > UINT32_MAX / 2)
-				abort(); /* never: a few dozen at most */
-			props->cap = props->cap ? props->cap * 2 : 4;
-			props->v = nr_realloc(
-			    props->v, props->cap * sizeof(*props->v));
+		if (props->n == (props->cap & ~NR_ROS_PROPS_SETTLED)) {
+			size_t cap = props->n ? (size_t)props->n * 2 : 4;
+			struct nr_ros_prop *v;
+
+			if (cap >= NR_ROS_PROPS_SETTLED)
+				abort(); /* never: memory runs out first */
+			v = nr_malloc(cap * sizeof(*v));
+			if (props->n)
+				memcpy(v, props->v, props->n * sizeof(*v));
+			if (!(props->cap & NR_ROS_PROPS_SETTLED))
+				free(props->v);
+			props->v = v;
+			props->cap = (uint32_t)cap;
 		}
 		props->n++;
 		memmove(&props->v[i + 1], &props->v[i],
@@ -104,17 +137,23 @@ void nr_ros_props_put(
 
 void nr_ros_prop_take(struct nr_ros_prop *p, char *val)
 {
-	prop_set(p, NULL, false);
-	p->val = val;
-	p->owned = val != NULL;
+	const char *v = val ? own_copy(val) : NULL;
+
+	if (val) {
+		explicit_bzero(val, strlen(val));
+		free(val);
+	}
+	val_drop(p->val);
+	p->val = v;
 }
 
 void nr_ros_props_put_flag(struct nr_ros_props *props, const char *key)
 {
+	const char *ikey = nr_ros_intern(key);
 	bool found;
 
-	nr_ros_props_put(props, key, "yes");
-	props->v[props_lower(props, key, &found)].flag = true;
+	props_put(props, ikey, NULL, false);
+	props->v[props_lower(props, ikey, &found)].val = nr_ros_flag_yes;
 }
 
 void nr_ros_props_del(struct nr_ros_props *props, const char *key)
@@ -133,8 +172,9 @@ void nr_ros_props_del(struct nr_ros_props *props, const char *key)
 void nr_ros_props_release(struct nr_ros_props *props)
 {
 	for (size_t i = 0; i < props->n; i++)
-		prop_set(&props->v[i], NULL, false);
-	free(props->v);
+		val_drop(props->v[i].val);
+	if (!(props->cap & NR_ROS_PROPS_SETTLED))
+		free(props->v);
 	memset(props, 0, sizeof(*props));
 }
 
@@ -147,8 +187,21 @@ void nr_ros_props_copy(struct nr_ros_props *dst, const struct nr_ros_props *src)
 	dst->n = dst->cap = src->n;
 	memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
 	for (size_t i = 0; i < src->n; i++)
-		if (src->v[i].owned)
-			dst->v[i].val = nr_strdup(src->v[i].val);
+		if (val_owned(src->v[i].val))
+			dst->v[i].val = own_copy(src->v[i].val);
+}
+
+void nr_ros_props_settle(struct nr_ros_props *props, struct nr_ros_menu *mn)
+{
+	struct nr_ros_prop *v;
+
+	if (!props->n || (props->cap & NR_ROS_PROPS_SETTLED))
+		return;
+	v = nr_arena_alloc(&mn->mem, props->n * sizeof(*v));
+	memcpy(v, props->v, props->n * sizeof(*v));
+	free(props->v);
+	props->v = v;
+	props->cap = props->n | NR_ROS_PROPS_SETTLED;
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -168,7 +221,7 @@ bool nr_ros_props_equal(
 	for (size_t i = 0; i < a->n; i++)
 		if (a->v[i].key != b->v[i].key ||
 		    !str_eq(a->v[i].val, b->v[i].val) ||
-		    a->v[i].flag != b->v[i].flag)
+		    nr_ros_prop_flag(&a->v[i]) != nr_ros_prop_flag(&b->v[i]))
 			return false;
 	return true;
 }
@@ -183,7 +236,7 @@ uint64_t nr_ros_props_hash(const struct nr_ros_props *p)
 		h = h * 31 + nr_ros_strhash(x->key, strlen(x->key));
 		h = h * 31 +
 		    (x->val ? nr_ros_strhash(x->val, strlen(x->val)) : 1) +
-		    x->flag;
+		    nr_ros_prop_flag(x);
 	}
 	return h;
 }
@@ -208,7 +261,8 @@ int nr_ros_props_cmp(const struct nr_ros_props *a, const struct nr_ros_props *b)
 		if (!c)
 			c = val_cmp(a->v[i].val, b->v[i].val);
 		if (!c)
-			c = a->v[i].flag - b->v[i].flag;
+			c = (int)nr_ros_prop_flag(&a->v[i]) -
+			    (int)nr_ros_prop_flag(&b->v[i]);
 		if (c)
 			return c;
 	}
@@ -220,7 +274,7 @@ void nr_ros_props_format(struct nr_buf *out, const struct nr_ros_props *p)
 	for (size_t i = 0; i < p->n; i++) {
 		if (i)
 			nr_buf_addch(out, ' ');
-		if (!p->v[i].val || p->v[i].flag) {
+		if (!p->v[i].val || nr_ros_prop_flag(&p->v[i])) {
 			if (!p->v[i].val)
 				nr_buf_addch(out, '!');
 			nr_buf_adds(out, p->v[i].key);
@@ -404,7 +458,7 @@ void nr_ros_item_all_props(struct nr_ros_props *out,
 	for (size_t i = 0; i < it->base.n; i++)
 		nr_ros_props_put(out, it->base.v[i].key, it->base.v[i].val);
 	for (size_t i = 0; i < it->props.n; i++)
-		if (it->props.v[i].flag)
+		if (nr_ros_prop_flag(&it->props.v[i]))
 			nr_ros_props_put_flag(out, it->props.v[i].key);
 		else
 			nr_ros_props_put(
@@ -720,6 +774,7 @@ static void menu_free(struct nr_ros_menu *mn)
 		UNPOISON(b->v, b->cap * sizeof(b->v[0]));
 		free(b);
 	}
+	nr_arena_release(&mn->mem);
 	free(mn->v);
 	free(mn->kidx);
 	free(mn->keys);
@@ -756,6 +811,8 @@ static struct nr_ros_menu *menu_new(const char *path, bool secret)
 {
 	struct nr_ros_menu *mn = nr_calloc(1, sizeof(*mn));
 	size_t cap = 0;
+
+	mn->mem.first = 1024; /* most menus hold a few items */
 
 	mn->path = nr_ros_intern(path);
 	mn->secret = secret;

@@ -14,24 +14,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/arena.h"
 #include "lib/buf.h"
 #include "routeros/menus.h"
 
 struct nr_ros_prop {
 	const char *key; /* interned: equal keys are one pointer */
-	/* NULL: explicitly unset (verbose `!key`); interned, or the prop's
-	 * own copy when it is a secret (owned) */
+	/* NULL: explicitly unset (verbose `!key`); nr_ros_flag_yes: a flag
+	 * written as a bare word (`blackhole`), read as "yes"; else interned,
+	 * or the prop's own copy when it may be a secret (model.c tells them
+	 * apart by the byte before the value) */
 	const char *val;
-	bool flag; /* a flag written as a bare word (`blackhole`); val "yes" */
-	bool owned;
 };
+
+/* The value of every flag property: "yes", at an address of its own. */
+extern const char *const nr_ros_flag_yes;
+
+static inline bool nr_ros_prop_flag(const struct nr_ros_prop *p)
+{
+	return p->val == nr_ros_flag_yes;
+}
 
 /* An item has a few properties: counts fit in 32 bits, keeping an
  * item (two lists) at 64 bytes. */
 struct nr_ros_props {
 	struct nr_ros_prop *v;
-	uint32_t n, cap;
+	uint32_t n;
+	/* with NR_ROS_PROPS_SETTLED: `v` is in its menu's memory (see
+	 * nr_ros_props_settle) */
+	uint32_t cap;
 };
+
+#define NR_ROS_PROPS_SETTLED 0x80000000U
 
 struct nr_ros_item {
 	unsigned id;
@@ -75,6 +89,7 @@ struct nr_ros_menu {
 	 * the next new item) */
 	struct nr_ros_iblock *blocks;
 	struct nr_ros_item *spare;
+	struct nr_arena mem; /* the settled property lists of its items */
 };
 
 struct nr_ros_model {
@@ -139,6 +154,10 @@ void nr_ros_prop_take(struct nr_ros_prop *p, char *val);
 void nr_ros_props_put_flag(struct nr_ros_props *props, const char *key);
 void nr_ros_props_copy(
     struct nr_ros_props *dst, const struct nr_ros_props *src);
+/* Moves the list into the memory of `mn` (where an item that is added
+ * keeps it), sized to fit: no allocation of its own. Growing it later
+ * copies it out again. */
+void nr_ros_props_settle(struct nr_ros_props *props, struct nr_ros_menu *mn);
 void nr_ros_props_release(struct nr_ros_props *props);
 bool nr_ros_props_equal(
     const struct nr_ros_props *a, const struct nr_ros_props *b);

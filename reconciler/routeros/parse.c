@@ -21,8 +21,13 @@ struct seg {
 struct lx {
 	const char *s; /* logical text */
 	size_t len, p;
-	struct seg *segs;
+	struct seg *segs; /* the map of a joined text; none for a plain one */
 	size_t nsegs, csegs, lastseg;
+	/* a plain text (read in place): its lines are counted as the parser
+	 * goes, `line` starting at `line_off` */
+	bool plain;
+	int line;
+	size_t line_off;
 	struct nr_diags *diags;
 	/* where the commands' strings and arrays live: a streaming parse
 	 * gives them back after each command, a whole script with it */
@@ -162,20 +167,24 @@ static bool plain_lines(const char *text, size_t len)
 	return true;
 }
 
-/* The line map of a plain text: each line starts a segment at column 1. */
-static void index_lines(struct lx *lx, const char *text, size_t len)
+/* Where `off` is in a plain text: offsets mostly grow, so the count
+ * goes on from the last line met (from the start when it goes back). */
+static struct nr_loc plain_loc(struct lx *lx, size_t off)
 {
-	int line = 1;
+	const char *nl;
+	struct nr_loc l;
 
-	for (size_t i = 0; i < len; line++) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		struct seg *g = NR_PUSH(lx->segs, lx->nsegs, lx->csegs);
-
-		g->off = i;
-		g->line = line;
-		g->col = 1;
-		i = (size_t)(nl - text) + 1;
+	if (off < lx->line_off) {
+		lx->line = 1;
+		lx->line_off = 0;
 	}
+	while ((nl = memchr(lx->s + lx->line_off, '\n', off - lx->line_off))) {
+		lx->line++;
+		lx->line_off = (size_t)(nl - lx->s) + 1;
+	}
+	l.line = lx->line;
+	l.col = (int)(off - lx->line_off) + 1;
+	return l;
 }
 
 static struct nr_loc loc_at(struct lx *lx, size_t off)
@@ -183,6 +192,8 @@ static struct nr_loc loc_at(struct lx *lx, size_t off)
 	size_t lo = 0, hi = lx->nsegs;
 	struct nr_loc l = { 1, 1 };
 
+	if (lx->plain)
+		return plain_loc(lx, off);
 	if (!lx->nsegs)
 		return l;
 	/* offsets mostly grow: look near the last one first */
@@ -1071,7 +1082,8 @@ static int parse_text(const char *text, size_t len, struct nr_diags *diags,
 	nr_buf_init(&lx.path);
 	nr_buf_init(&lx.last_words);
 	if (plain_lines(text, len)) {
-		index_lines(&lx, text, len);
+		lx.plain = true;
+		lx.line = 1;
 		lx.s = text;
 		lx.len = len;
 	} else {

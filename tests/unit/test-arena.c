@@ -79,12 +79,32 @@ static void test_reset_to_empty_reuses(void **state)
 	assert_null(a.head);
 }
 
+/* A small first chunk, doubling: many objects, each intact after. */
+static void test_small_first_chunk(void **state)
+{
+	struct nr_arena a = NR_ARENA_INIT;
+	char *v[1000];
+
+	(void)state;
+	a.first = 64;
+	for (int i = 0; i < 1000; i++) {
+		v[i] = nr_arena_alloc(&a, 40);
+		assert_int_equal((uintptr_t)v[i] % alignof(max_align_t), 0);
+		memset(v[i], i & 0xff, 40);
+	}
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal((unsigned char)v[i][39], i & 0xff);
+	nr_arena_release(&a);
+	assert_null(a.head);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aligned_and_large),
 		cmocka_unit_test(test_reset_to_mark),
 		cmocka_unit_test(test_reset_to_empty_reuses),
+		cmocka_unit_test(test_small_first_chunk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /* test-ros-model: executing commands against an empty model: built-ins
  * created on first reference, selectors, add/set/remove/move/enable/
  * disable/unset, stable ids, defaults normalised away, the error texts of
- * real routers and /import's stop-at-the-first-failure semantics. */
+ * real routers and /import's stop-at-the-first-failure semantics; how a
+ * property holds its value (interned, a flag, its own copy). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "lib/err.h"
 #include "routeros/exec.h"
 #include "routeros/export.h"
+#include "routeros/intern.h"
 #include "routeros/model.h"
 #include "testutil.h"
 
@@ -358,6 +360,49 @@ static void test_unsupported(void **state)
 	done(&r);
 }
 
+/* A property holds an interned value, a flag or its own copy (a value
+ * that may be a secret): each reads as its text, a copy owns its own
+ * copies, and a flag is not the same property as `key=yes`. */
+static void test_prop_values(void **state)
+{
+	struct nr_ros_props a = { 0 }, b = { 0 }, c = { 0 };
+	const struct nr_ros_prop *p;
+	char *secret = strdup("s3cret");
+
+	(void)state;
+	nr_ros_props_put(&a, "name", "x");
+	nr_ros_props_put_flag(&a, "blackhole");
+	nr_ros_props_put(&a, "password", "pw"); /* hidden: own copy */
+	p = nr_ros_props_find(&a, "password");
+	assert_string_equal(p->val, "pw");
+	assert_ptr_not_equal(p->val, nr_ros_intern("pw"));
+	p = nr_ros_props_find(&a, "name");
+	assert_ptr_equal(p->val, nr_ros_intern("x"));
+	p = nr_ros_props_find(&a, "blackhole");
+	assert_true(nr_ros_prop_flag(p));
+	assert_string_equal(p->val, "yes");
+	nr_ros_prop_take(
+	    (struct nr_ros_prop *)nr_ros_props_find(&a, "name"), secret);
+	assert_string_equal(nr_ros_props_find(&a, "name")->val, "s3cret");
+
+	nr_ros_props_copy(&b, &a);
+	assert_true(nr_ros_props_equal(&a, &b));
+	assert_int_equal(nr_ros_props_cmp(&a, &b), 0);
+	assert_int_equal(nr_ros_props_hash(&a), nr_ros_props_hash(&b));
+	assert_ptr_not_equal(nr_ros_props_find(&b, "password")->val,
+	    nr_ros_props_find(&a, "password")->val);
+	nr_ros_props_release(&a);
+	assert_string_equal(nr_ros_props_find(&b, "password")->val, "pw");
+
+	nr_ros_props_copy(&c, &b);
+	nr_ros_props_put(&c, "blackhole", "yes"); /* a value, not a flag */
+	assert_false(nr_ros_prop_flag(nr_ros_props_find(&c, "blackhole")));
+	assert_false(nr_ros_props_equal(&b, &c));
+	assert_int_not_equal(nr_ros_props_cmp(&b, &c), 0);
+	nr_ros_props_release(&b);
+	nr_ros_props_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_export_forward_reference),
+		cmocka_unit_test(test_prop_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,7 +118,7 @@ static void put_props(
 	for (size_t i = 0; i < p->n; i++) {
 		/* flags (bare words such as `passive`) are listed apart, so
 		 * that they come back as flags, not as key=yes */
-		if (p->v[i].flag)
+		if (nr_ros_prop_flag(&p->v[i]))
 			nr_buf_addf(
 			    &flags, "%s%s", flags.len ? "," : "", p->v[i].key);
 		nr_buf_addch(b, ' ');
