@@ -722,11 +722,22 @@ const struct nr_ros_arg *nr_ros_cmd_arg(
 	return NULL;
 }
 
+/* The argument `key` (interned) read at `at`; NULL after an error. */
 static struct nr_ros_arg *push_arg(struct lx *lx, struct nr_ros_cmd *c,
-    const char *key, const char *prev, struct nr_loc loc)
+    const char *key, const char *prev, size_t at)
 {
-	struct nr_ros_arg *a = MEM_PUSH(lx, c->args, c->nargs, c->cargs);
+	struct nr_ros_arg *a;
 
+	/* a property's name never starts with a dot: only the short form
+	 * of a dotted name does */
+	if (key[0] == '.' && !(prev && strchr(prev, '.')) &&
+	    (c->verb == NR_ROS_ADD || c->verb == NR_ROS_SET)) {
+		lx_error(lx, at,
+		    "syntax error (a name starting with '.' must follow a "
+		    "dotted name)");
+		return NULL;
+	}
+	a = MEM_PUSH(lx, c->args, c->nargs, c->cargs);
 	/* ".role" after "local.address" is "local.role" */
 	if (key[0] == '.' && prev && strchr(prev, '.')) {
 		const char *dot = strrchr(prev, '.');
@@ -739,7 +750,7 @@ static struct nr_ros_arg *push_arg(struct lx *lx, struct nr_ros_cmd *c,
 	} else {
 		a->key = key;
 	}
-	a->loc = loc;
+	a->loc = loc_at(lx, at);
 	return a;
 }
 
@@ -773,8 +784,9 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 			struct nr_ros_arg *a;
 
 			lx->p++;
-			a = push_arg(lx, c, read_key(lx, c->nargs), prev,
-			    loc_at(lx, at));
+			a = push_arg(lx, c, read_key(lx, c->nargs), prev, at);
+			if (!a)
+				return false;
 			prev = a->key;
 			if (!at_eoc(lx) && !is_blank(cur(lx))) {
 				lx_error(lx, lx->p, "expected end of command");
@@ -786,8 +798,9 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 			struct nr_ros_arg *a;
 			unsigned fl = 0;
 
-			a = push_arg(lx, c, read_key(lx, c->nargs), prev,
-			    loc_at(lx, at));
+			a = push_arg(lx, c, read_key(lx, c->nargs), prev, at);
+			if (!a)
+				return false;
 			prev = a->key;
 			lx->p++; /* '=' */
 			if (cur(lx) == '[') {
@@ -847,9 +860,11 @@ static bool read_args(struct lx *lx, struct nr_ros_cmd *c)
 				(c->verb == NR_ROS_SET &&
 				    c->sel.kind != NR_ROS_SEL_NONE))) {
 				/* `add blackhole gateway=x`: a flag */
-				struct nr_ros_arg *a = push_arg(lx, c,
-				    nr_ros_intern(v), prev, loc_at(lx, vat));
+				struct nr_ros_arg *a = push_arg(
+				    lx, c, nr_ros_intern(v), prev, vat);
 
+				if (!a)
+					return false;
 				a->flag = true;
 				prev = a->key;
 			} else if (c->sel.kind == NR_ROS_SEL_NONE) {

@@ -353,6 +353,18 @@ static void test_errors_located(void **state)
 	assert_non_null(strstr(p.d.v[0].msg, "unexpected '}'"));
 	done(&p);
 
+	/* a name starting with a dot only as the short form of a dotted
+	 * one: else it would read back as another name (found by libFuzzer) */
+	parse(&p, "/routing bgp connection add .role=ebgp name=x\n");
+	assert_int_equal(p.rc, NR_ECONFIG);
+	assert_int_equal(p.d.v[0].loc.col, 29);
+	assert_non_null(strstr(p.d.v[0].msg, "must follow a dotted name"));
+	done(&p);
+	parse(&p, "/x add local.address=1 .role=ebgp\n");
+	assert_int_equal(p.rc, 0);
+	assert_string_equal(arg(&p.s.v[0], "local.role"), "ebgp");
+	done(&p);
+
 	parse(&p, "add a=b\0c\n");
 	assert_int_equal(p.rc, 0); /* strlen stops at the NUL */
 	done(&p);
