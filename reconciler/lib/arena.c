@@ -4,18 +4,8 @@
 #include <stdalign.h>
 #include <stdlib.h>
 
+#include "lib/asan.h"
 #include "lib/mem.h"
-
-/* Memory given back but kept for reuse is poisoned for AddressSanitizer,
- * so a use after a reset is caught as a use after free would be. */
-#ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 struct nr_arena_chunk {
 	struct nr_arena_chunk *prev;
@@ -44,7 +34,7 @@ void *nr_arena_alloc(struct nr_arena *a, size_t n)
 		c->cap = cap;
 		a->head = c;
 	}
-	UNPOISON(c->data + c->used, n);
+	NR_UNPOISON(c->data + c->used, n);
 	c->used += n;
 	return c->data + c->used - n;
 }
@@ -68,7 +58,7 @@ void nr_arena_reset(struct nr_arena *a, struct nr_arena_mark m)
 	}
 	if (a->head) {
 		a->head->used = a->head == m.chunk ? m.used : 0;
-		POISON(a->head->data + a->head->used,
+		NR_POISON(a->head->data + a->head->used,
 		    a->head->cap - a->head->used);
 	}
 }
@@ -79,7 +69,7 @@ void nr_arena_release(struct nr_arena *a)
 		struct nr_arena_chunk *c = a->head;
 
 		a->head = c->prev;
-		UNPOISON(c->data, c->cap);
+		NR_UNPOISON(c->data, c->cap);
 		free(c);
 	}
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/asan.h"
 #include "lib/mem.h"
 #include "routeros/intern.h"
 #include "routeros/parse.h"
@@ -327,16 +328,7 @@ static void drop_kstr(struct nr_ros_item *it)
 /* Items live in blocks of their menu (no allocation of their own); a
  * removed item's room goes to the next new one. Room not in use is
  * poisoned for AddressSanitizer, so a use after a removal is caught as
- * a use after free would be. */
-#ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
-
+ * a use after free would be (lib/asan.h). */
 #define BLOCK_ITEMS 256 /* at most; a menu's first blocks are smaller */
 
 union islot {
@@ -356,7 +348,7 @@ static struct nr_ros_item *item_alloc(struct nr_ros_menu *mn)
 
 	if (mn->spare) {
 		sl = (union islot *)mn->spare;
-		UNPOISON(sl, sizeof(*sl));
+		NR_UNPOISON(sl, sizeof(*sl));
 		mn->spare = (struct nr_ros_item *)sl->next;
 	} else {
 		struct nr_ros_iblock *b = mn->blocks;
@@ -370,11 +362,11 @@ static struct nr_ros_item *item_alloc(struct nr_ros_menu *mn)
 			b->prev = mn->blocks;
 			b->used = 0;
 			b->cap = cap;
-			POISON(b->v, cap * sizeof(b->v[0]));
+			NR_POISON(b->v, cap * sizeof(b->v[0]));
 			mn->blocks = b;
 		}
 		sl = &b->v[b->used++];
-		UNPOISON(sl, sizeof(*sl));
+		NR_UNPOISON(sl, sizeof(*sl));
 	}
 	memset(sl, 0, sizeof(*sl));
 	return &sl->item;
@@ -390,7 +382,7 @@ static void item_free(struct nr_ros_menu *mn, struct nr_ros_item *it)
 	nr_ros_props_release(&it->props);
 	sl->next = (union islot *)mn->spare;
 	mn->spare = &sl->item;
-	POISON(sl, sizeof(*sl));
+	NR_POISON(sl, sizeof(*sl));
 }
 
 struct nr_ros_item *nr_ros_item_new(
@@ -771,7 +763,7 @@ static void menu_free(struct nr_ros_menu *mn)
 		struct nr_ros_iblock *b = mn->blocks;
 
 		mn->blocks = b->prev;
-		UNPOISON(b->v, b->cap * sizeof(b->v[0]));
+		NR_UNPOISON(b->v, b->cap * sizeof(b->v[0]));
 		free(b);
 	}
 	nr_arena_release(&mn->mem);
