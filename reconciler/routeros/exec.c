@@ -67,8 +67,11 @@ bool nr_ros_item_matches(const struct nr_ros_menu *mn,
 		const char *v = nr_ros_item_get(mn, it, c->key, idbuf);
 		bool ok;
 
+		if (!v)
+			v = "";
+		/* most values that differ differ in their first byte */
 		if (c->val)
-			ok = strcmp(v ? v : "", c->val) == 0;
+			ok = v[0] == c->val[0] && strcmp(v, c->val) == 0;
 		else
 			ok = truthy(v);
 		if (c->neg)

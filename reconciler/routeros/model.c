@@ -518,12 +518,13 @@ static char *normalize_value(
     const struct nr_ros_menu *mn, const char *key, const char *val)
 {
 	size_t n;
-	bool addr =
-	    (mn->addr == NR_ROS_ADDR_IP && strcmp(key, "address") == 0) ||
-	    (mn->addr == NR_ROS_ADDR_FIREWALL &&
-		(strcmp(key, "address") == 0 ||
-		    strcmp(key, "src-address") == 0 ||
-		    strcmp(key, "dst-address") == 0));
+	/* (a first byte rules out most keys) */
+	bool addr = (key[0] == 'a' || key[0] == 's' || key[0] == 'd') &&
+	    ((mn->addr == NR_ROS_ADDR_IP && strcmp(key, "address") == 0) ||
+		(mn->addr == NR_ROS_ADDR_FIREWALL &&
+		    (strcmp(key, "address") == 0 ||
+			strcmp(key, "src-address") == 0 ||
+			strcmp(key, "dst-address") == 0)));
 	char net[32];
 
 	if (!addr)
