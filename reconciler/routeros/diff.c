@@ -579,8 +579,7 @@ static void sort_by_key(struct ilist *l)
 static bool all_indexed(const struct nr_ros_menu *mn, const struct ilist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (!l->v[i]->kstr ||
-		    nr_ros_menu_by_key(mn, l->v[i]->kstr) != l->v[i])
+		if (!nr_ros_menu_keyed(mn, l->v[i]))
 			return false;
 	return true;
 }
@@ -1192,7 +1191,7 @@ static bool menus_equal(
 			nb++;
 			/* each item the one its index holds: no two items of
 			 * `b` can then match one of `a` */
-			m = it->kstr && nr_ros_menu_by_key(b, it->kstr) == it
+			m = nr_ros_menu_keyed(b, it)
 			    ? nr_ros_menu_by_key(a, it->kstr)
 			    : NULL;
 			eq = m && item_equal(m, it);

@@ -654,9 +654,28 @@ bool nr_ros_menu_unique_keys(const struct nr_ros_menu *mn)
 }
 
 /* Indexes `it` under its kstr, whose hash it->khash holds. */
+static bool same_key(const struct nr_ros_item *a, const struct nr_ros_item *b)
+{
+	return a->khash == b->khash &&
+	    (a->kstr == b->kstr || strcmp(a->kstr, b->kstr) == 0);
+}
+
+/* Does the index hold an item other than `it` with its key? */
+static bool key_shared(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it)
+{
+	size_t mask = mn->kcap - 1;
+
+	for (size_t i = it->khash & mask; mn->kidx[i]; i = (i + 1) & mask)
+		if (mn->kidx[i] != it && same_key(mn->kidx[i], it))
+			return true;
+	return false;
+}
+
 static void kput(struct nr_ros_menu *mn, struct nr_ros_item *it)
 {
 	size_t mask, i;
+	bool dup = false;
 
 	if ((mn->kn + 1) * 2 > mn->kcap) {
 		struct nr_ros_item **old = mn->kidx;
@@ -665,17 +684,21 @@ static void kput(struct nr_ros_menu *mn, struct nr_ros_item *it)
 		mn->kcap = oldcap ? oldcap * 2 : 16;
 		mn->kidx = nr_calloc(mn->kcap, sizeof(*mn->kidx));
 		mn->kn = 0;
+		mn->kdup = 0;
 		for (size_t k = 0; k < oldcap; k++)
 			if (old[k])
 				kput(mn, old[k]);
 		free(old);
 	}
 	mask = mn->kcap - 1;
-	for (i = it->khash & mask; mn->kidx[i]; i = (i + 1) & mask)
+	for (i = it->khash & mask; mn->kidx[i]; i = (i + 1) & mask) {
 		if (mn->kidx[i] == it)
 			return;
+		dup = dup || same_key(mn->kidx[i], it);
+	}
 	mn->kidx[i] = it;
 	mn->kn++;
+	mn->kdup += dup;
 }
 
 static void kdel(struct nr_ros_menu *mn, struct nr_ros_item *it)
@@ -702,6 +725,8 @@ static void kdel(struct nr_ros_menu *mn, struct nr_ros_item *it)
 			i = j;
 		}
 	}
+	if (mn->kdup && key_shared(mn, it))
+		mn->kdup--;
 }
 
 bool nr_ros_key_incomplete(const char *kstr)
@@ -735,6 +760,13 @@ void nr_ros_menu_reindex(struct nr_ros_menu *mn, struct nr_ros_item *it)
 	nr_ros_item_keystr(&b, mn, it);
 	nr_ros_menu_put_key(mn, it, b.s);
 	nr_buf_release(&b);
+}
+
+bool nr_ros_menu_keyed(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it)
+{
+	return it->kstr &&
+	    (!mn->kdup || nr_ros_menu_by_key(mn, it->kstr) == it);
 }
 
 struct nr_ros_item *nr_ros_menu_by_key(

@@ -85,6 +85,7 @@ struct nr_ros_menu {
 	 * are unique */
 	struct nr_ros_item **kidx;
 	size_t kn, kcap;
+	size_t kdup; /* entries whose key an entry before them holds too */
 	/* where its items live: blocks of them, and those given back (for
 	 * the next new item) */
 	struct nr_ros_iblock *blocks;
@@ -205,5 +206,9 @@ void nr_ros_menu_put_key(
 /* The item whose natural key is `kstr` (see nr_ros_item_keystr), or NULL. */
 struct nr_ros_item *nr_ros_menu_by_key(
     const struct nr_ros_menu *mn, const char *kstr);
+/* Is `it` the item the index of `mn` gives for its key? (Without a
+ * lookup while no two items of the menu share a key.) */
+bool nr_ros_menu_keyed(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it);
 
 #endif

@@ -272,6 +272,25 @@ static void test_golden_kinds(void **state)
 	    "chain=input comment=a ] comment=b log=yes\n");
 }
 
+/* Items that share a natural key (NTP servers given twice: the model
+ * takes it, a script cannot make it) pair by sorting, not through the
+ * index. */
+static void test_key_held_twice(void **state)
+{
+	static const char *const from[] = {
+		"/system ntp client set enabled=yes servers=a,a,b\n",
+		"/system ntp client set enabled=yes servers=b,a,a,c\n",
+	};
+	char *report;
+
+	(void)state;
+	for (size_t i = 0; i < NR_ARRAY_SIZE(from); i++)
+		if (!check_pair(from[i],
+			"/system ntp client set enabled=yes servers=b,c\n",
+			&report))
+			fail_msg("%zu: %s", i, report);
+}
+
 /* ---- quoting ---- */
 
 static uint64_t rng_next(uint64_t *s)
@@ -929,6 +948,7 @@ int main(void)
 		cmocka_unit_test(test_golden_identity_rename),
 		cmocka_unit_test(test_golden_bridge_port_removed),
 		cmocka_unit_test(test_golden_kinds),
+		cmocka_unit_test(test_key_held_twice),
 		cmocka_unit_test(test_quote_roundtrip),
 		cmocka_unit_test(test_property_random),
 		cmocka_unit_test(test_corpus),

@@ -14,6 +14,7 @@
 #include "routeros/export.h"
 #include "routeros/intern.h"
 #include "routeros/model.h"
+#include "routeros/parse.h"
 #include "testutil.h"
 
 struct run {
@@ -403,6 +404,39 @@ static void test_prop_values(void **state)
 	nr_ros_props_release(&c);
 }
 
+/* Two items with one natural key (NTP servers given twice): the index
+ * gives the first, and once it goes, the other is the keyed one again. */
+static void test_key_held_twice(void **state)
+{
+	struct run r;
+	struct nr_ros_menu *mn;
+	char msg[256];
+	struct nr_ros_script s;
+	struct nr_diags d;
+
+	(void)state;
+	run(&r, "/system ntp client set enabled=yes servers=a,a,b\n", 0);
+	assert_int_equal(r.rc, 0);
+	mn = nr_ros_model_find(&r.m, "/system ntp client servers");
+	assert_non_null(mn);
+	assert_int_equal(mn->n, 3);
+	assert_true(nr_ros_menu_keyed(mn, mn->v[0]));
+	assert_false(nr_ros_menu_keyed(mn, mn->v[1]));
+	assert_true(nr_ros_menu_keyed(mn, mn->v[2]));
+	nr_diags_init(&d);
+	assert_int_equal(
+	    nr_ros_parse(&s, "/system ntp client servers remove 0\n",
+		strlen("/system ntp client servers remove 0\n"), &d),
+	    0);
+	assert_int_equal(nr_ros_exec_cmd(&r.m, &s.v[0], msg, sizeof(msg)), 0);
+	assert_int_equal(mn->n, 2);
+	assert_true(nr_ros_menu_keyed(mn, mn->v[0]));
+	assert_true(nr_ros_menu_keyed(mn, mn->v[1]));
+	nr_ros_script_release(&s);
+	nr_diags_release(&d);
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_export_forward_reference),
 		cmocka_unit_test(test_prop_values),
+		cmocka_unit_test(test_key_held_twice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
