@@ -292,12 +292,27 @@ static struct nr_ros_item *find_ref(struct xc *x, const char *ref)
 static int check_key(struct xc *x, const struct nr_ros_item *it,
     const struct nr_ros_props *props, struct nr_buf *kstr);
 
-/* A new built-in must not take the key of an existing item. */
+/* Is there a built-in other than `it` with its selector? */
+static bool bsel_taken(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it)
+{
+	for (size_t i = 0; i < mn->n && mn->v[i]->builtin; i++)
+		if (mn->v[i] != it && mn->v[i]->bsel &&
+		    strcmp(mn->v[i]->bsel, it->bsel) == 0)
+			return true;
+	return false;
+}
+
+/* A new built-in must not take the key of an existing item. A built-in
+ * that is there already (a port renamed since it was named, and named
+ * by its old name again) is not made twice: the selector names nothing
+ * (as `find` names nothing on a router). */
 static int new_builtin(struct xc *x, struct nr_ros_item *it, struct items *out)
 {
-	int rc = check_key(x, it, &it->props, NULL);
+	bool taken = bsel_taken(x->mn, it);
+	int rc = taken ? 0 : check_key(x, it, &it->props, NULL);
 
-	if (rc) {
+	if (taken || rc) {
 		nr_ros_menu_remove_at(x->mn, nr_ros_menu_index(x->mn, it));
 		return rc;
 	}

@@ -152,6 +152,14 @@ static void test_builtins(void **state)
 	    "/interface wireless security-profiles set [ find default=yes ] "
 	    "mode=dynamic-keys supplicant-identity=MikroTik\n"
 	    "/ppp profile set *FFFFFFFE use-encryption=required\n");
+	/* a port renamed, then named by its old name: that names nothing
+	 * (no second port; found by libFuzzer) */
+	expect("/interface ethernet\n"
+	       "set [ find name=ether5 ] name=wan\n"
+	       "set [ find name=ether5 ] comment=x\n"
+	       "set [ find default-name=ether5 ] mtu=1400\n",
+	    "/interface ethernet set [ find default-name=ether5 ] mtu=1400 "
+	    "name=wan\n");
 	/* a radio named by find, then by name, is one built-in */
 	expect("/interface wireless set [ find default-name=wlan1 ] ssid=a\n"
 	       "/interface wireless set wlan1 band=5ghz-ac\n"
