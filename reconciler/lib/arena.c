@@ -3,6 +3,7 @@
 
 #include <stdalign.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/asan.h"
 #include "lib/mem.h"
@@ -54,10 +55,14 @@ void nr_arena_reset(struct nr_arena *a, struct nr_arena_mark m)
 		struct nr_arena_chunk *c = a->head;
 
 		a->head = c->prev;
+		explicit_bzero(c->data, c->used);
 		free(c);
 	}
 	if (a->head) {
-		a->head->used = a->head == m.chunk ? m.used : 0;
+		size_t keep = a->head == m.chunk ? m.used : 0;
+
+		explicit_bzero(a->head->data + keep, a->head->used - keep);
+		a->head->used = keep;
 		NR_POISON(a->head->data + a->head->used,
 		    a->head->cap - a->head->used);
 	}
@@ -70,6 +75,7 @@ void nr_arena_release(struct nr_arena *a)
 
 		a->head = c->prev;
 		NR_UNPOISON(c->data, c->cap);
+		explicit_bzero(c->data, c->used);
 		free(c);
 	}
 }

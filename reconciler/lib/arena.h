@@ -1,6 +1,7 @@
 /* arena: memory handed out in order from large chunks and given back all
- * at once, or back to a mark. For many small objects that die together
- * (a parsed command's strings and arrays). glibc's obstack would do, but
+ * at once, or back to a mark, zeroed (a parsed command's strings may be
+ * secrets). For many small objects that die together (a parsed
+ * command's strings and arrays). glibc's obstack would do, but
  * its alignment macros do arithmetic on a null pointer, which the
  * sanitizers of the test build reject. */
 #ifndef NR_ARENA_H

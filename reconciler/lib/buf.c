@@ -23,6 +23,13 @@ void nr_buf_release(struct nr_buf *b)
 	nr_buf_init(b);
 }
 
+void nr_buf_wipe(struct nr_buf *b)
+{
+	if (b->cap)
+		explicit_bzero(b->s, b->cap);
+	nr_buf_release(b);
+}
+
 char *nr_buf_detach(struct nr_buf *b)
 {
 	char *s = b->cap ? b->s : nr_strdup("");

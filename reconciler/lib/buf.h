@@ -23,6 +23,8 @@ extern char nr_buf_empty[];
 
 void nr_buf_init(struct nr_buf *b);
 void nr_buf_release(struct nr_buf *b);
+/* nr_buf_release after zeroing the bytes (it may have held a secret). */
+void nr_buf_wipe(struct nr_buf *b);
 /* Returns the string (caller frees) and leaves `b` empty. */
 char *nr_buf_detach(struct nr_buf *b);
 void nr_buf_grow(struct nr_buf *b, size_t extra);

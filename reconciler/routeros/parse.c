@@ -1138,11 +1138,13 @@ static int parse_text(const char *text, size_t len, struct nr_diags *diags,
 				nr_arena_reset(mem, mark);
 		}
 	}
+	/* a router's export holds its secrets: copies of it are wiped, as
+	 * the arena wipes what it gives back */
 	free(lx.segs);
-	nr_buf_release(&lx.val);
+	nr_buf_wipe(&lx.val);
 	nr_buf_release(&lx.path);
 	nr_buf_release(&lx.last_words);
-	nr_buf_release(&logical);
+	nr_buf_wipe(&logical);
 	nr_buf_release(&menu);
 	return diags->errors > errors ? NR_ECONFIG : 0;
 }

@@ -1,7 +1,7 @@
-/* test-arena: aligned allocations, objects larger than a chunk, and a
- * reset to a mark giving back exactly what came after it (the memory is
- * handed out again; what came before stays intact), and a reset to an
- * empty arena keeping one chunk for the next use. */
+/* test-arena: aligned allocations, objects larger than a chunk, a reset
+ * to a mark giving back exactly what came after it, zeroed (the memory
+ * is handed out again; what came before stays intact), a reset to an
+ * empty arena keeping one chunk for the next use, small first chunks. */
 #include <stdalign.h>
 #include <stdint.h>
 #include <string.h>
@@ -45,7 +45,14 @@ static void test_reset_to_mark(void **state)
 	first = nr_arena_alloc(&a, 100);
 	for (int i = 0; i < 100; i++) /* over several chunks */
 		memset(nr_arena_alloc(&a, 4000), i, 4000);
+	memset(first, 'S', 100); /* a secret */
 	nr_arena_reset(&a, m);
+	/* what was given back is zeroed (it may have held a secret) */
+#ifdef __SANITIZE_ADDRESS__
+	ASAN_UNPOISON_MEMORY_REGION(first, 100);
+#endif
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(first[i], 0);
 	again = nr_arena_alloc(&a, 100);
 	assert_ptr_equal(first, again);
 	assert_string_equal(keep, "kept");
