@@ -472,6 +472,31 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 	return rc;
 }
 
+/* Exports name built-ins by their names (`set [ find name=x ]`, `set
+ * x`): a built-in renamed to the name of another would make that one's
+ * selector name both. */
+static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
+    const struct nr_ros_props *props)
+{
+	char ib[16], ob[16];
+	const char *n;
+
+	if (!it->builtin || !it->bsel || !nr_ros_props_find(props, "name") ||
+	    !(n = eff(x->mn, it, props, "name", ib)) || !*n)
+		return 0;
+	for (size_t i = 0; i < x->mn->n && x->mn->v[i]->builtin; i++) {
+		const struct nr_ros_item *o = x->mn->v[i];
+		const char *on;
+
+		if (o == it || !o->bsel)
+			continue;
+		on = nr_ros_item_get(x->mn, o, "name", ob);
+		if (on && strcmp(on, n) == 0)
+			return fail(x, "failure: already have such name");
+	}
+	return 0;
+}
+
 /* Values that must name an item of another menu. */
 static int check_refs(struct xc *x, const struct nr_ros_item *it,
     const struct nr_ros_props *props)
@@ -679,6 +704,11 @@ static int do_set(struct xc *x)
 		if (nr_ros_cmd_arg(x->c, x->mn->keys[k]))
 			rc = fail(
 			    x, "failure: already have such %s", x->mn->keys[k]);
+	/* nor one name to several built-ins (check_builtin_name) */
+	for (size_t i = 0; !rc && t.n > 1 && i < t.n; i++)
+		if (t.v[i]->builtin && t.v[i]->bsel &&
+		    nr_ros_cmd_arg(x->c, "name"))
+			rc = fail(x, "failure: already have such name");
 	if (!rc)
 		next = nr_calloc(t.n + 1, sizeof(*next));
 	for (size_t i = 0; i < t.n && !rc; i++) {
@@ -688,6 +718,8 @@ static int do_set(struct xc *x)
 			nr_ros_props_del(&next[i], "servers");
 		if (!rc)
 			rc = check_key(x, t.v[i], &next[i], NULL);
+		if (!rc)
+			rc = check_builtin_name(x, t.v[i], &next[i]);
 		if (!rc)
 			rc = check_refs(x, t.v[i], &next[i]);
 	}
