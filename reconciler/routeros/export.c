@@ -369,6 +369,12 @@ static void implied_props(struct nr_ros_props *out,
 
 	if (derived_network(mn, it, net))
 		nr_ros_props_put(out, "network", net);
+	nr_ros_item_printed(out, mn, it);
+}
+
+void nr_ros_item_printed(struct nr_ros_props *out, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it)
+{
 	if (it->builtin || !mn->def->printed)
 		return;
 	for (const char *const *k = mn->def->printed; *k; k++) {

@@ -49,6 +49,10 @@ struct nr_ros_item **nr_ros_menu_canonical(
 /* Sorts `items` (n items of `mn`, a part of it) into canonical order. */
 void nr_ros_items_canonical(
     const struct nr_ros_menu *mn, struct nr_ros_item **items, size_t n);
+/* Puts in `out` the defaults an added item of `mn` shows although it
+ * does not set them (action=accept on a firewall rule). */
+void nr_ros_item_printed(struct nr_ros_props *out, const struct nr_ros_menu *mn,
+    const struct nr_ros_item *it);
 /* The command for one item without its path: "add k=v",
  * "set [ find default-name=ether1 ] k=v" or "set k=v". */
 void nr_ros_item_line(struct nr_buf *out, const struct nr_ros_menu *mn,

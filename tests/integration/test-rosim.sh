@@ -169,6 +169,8 @@ expect_not_in enabled "X" "$(grep comment=B <<<"$out")"
 rt '/ip firewall filter add chain=forward comment=D'
 rt '/ip firewall filter print show-ids'
 idd=$(grep comment=D <<<"$out" | awk '{print $1}')
+# print shows action=accept, as a router's does (a default all the same)
+expect_in print-accept "action=accept" "$(grep comment=D <<<"$out")"
 [[ "$ids" != *"$idd "* ]] && pass || fail "a new item took an old id: $idd in $ids"
 # the state file holds the ids (one file, readable by tests)
 expect_in state-ids "id=$((16#${idc#\*}))" "$(cat "$L/ssh/router.state")"

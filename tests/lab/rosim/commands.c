@@ -706,14 +706,16 @@ static int cmd_reset(
 
 /* ---- print ---- */
 
-/* An item as print shows it: its factory and configured properties (all
- * with `detail`), secrets left out. */
+/* An item as print shows it: its factory and configured properties and
+ * the defaults an export shows too (all with `detail`), secrets left
+ * out. */
 static void print_props(struct nr_buf *out, const struct nr_ros_menu *mn,
     const struct nr_ros_item *it, bool detail)
 {
 	struct nr_ros_props all = { 0 };
 
 	nr_ros_item_all_props(&all, mn, it, detail);
+	nr_ros_item_printed(&all, mn, it);
 	for (size_t i = 0; i < all.n; i++) {
 		if (!all.v[i].val || nr_ros_sensitive(all.v[i].key) ||
 		    strcmp(all.v[i].key, "default") == 0)
