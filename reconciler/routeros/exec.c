@@ -185,6 +185,14 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/* The property a positional reference names a built-in by (`set
+ * slot1` in /disk names the one whose slot is slot1). */
+static const char *ref_key(const struct nr_ros_menu *mn)
+{
+	return mn->nkeys == 1 && strcmp(mn->keys[0], "name") != 0 ? mn->keys[0]
+								  : "name";
+}
+
 static struct nr_ros_item *create_from_ref(struct xc *x, const char *ref)
 {
 	struct nr_ros_menu *mn = x->mn;
@@ -204,10 +212,7 @@ static struct nr_ros_item *create_from_ref(struct xc *x, const char *ref)
 	}
 	nr_ros_quote(&b, ref, nr_ros_ref_flags(ref));
 	it = lazy_builtin(x, nr_buf_detach(&b));
-	nr_ros_props_put(&it->base,
-	    mn->nkeys == 1 && strcmp(mn->keys[0], "name") != 0 ? mn->keys[0]
-							       : "name",
-	    ref);
+	nr_ros_props_put(&it->base, ref_key(mn), ref);
 	return it;
 }
 
@@ -473,26 +478,33 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 }
 
 /* Exports name built-ins by their names (`set [ find name=x ]`, `set
- * x`): a built-in renamed to the name of another would make that one's
- * selector name both. */
+ * x`; ref_key): a built-in renamed to the name another has, or had
+ * when it was made (unless its selector is its default-name, it names
+ * it by that), would make that one's selector name both. */
 static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
     const struct nr_ros_props *props)
 {
+	const char *k = ref_key(x->mn);
 	char ib[16], ob[16];
 	const char *n;
 
-	if (!it->builtin || !it->bsel || !nr_ros_props_find(props, "name") ||
-	    !(n = eff(x->mn, it, props, "name", ib)) || !*n)
+	if (!it->builtin || !it->bsel || !nr_ros_props_find(props, k) ||
+	    !(n = eff(x->mn, it, props, k, ib)) || !*n)
 		return 0;
 	for (size_t i = 0; i < x->mn->n && x->mn->v[i]->builtin; i++) {
 		const struct nr_ros_item *o = x->mn->v[i];
+		const struct nr_ros_prop *made;
 		const char *on;
 
 		if (o == it || !o->bsel)
 			continue;
-		on = nr_ros_item_get(x->mn, o, "name", ob);
-		if (on && strcmp(on, n) == 0)
-			return fail(x, "failure: already have such name");
+		on = nr_ros_item_get(x->mn, o, k, ob);
+		made = nr_ros_props_find(&o->base, "default-name")
+		    ? NULL
+		    : nr_ros_props_find(&o->base, k);
+		if ((on && strcmp(on, n) == 0) ||
+		    (made && made->val && strcmp(made->val, n) == 0))
+			return fail(x, "failure: already have such %s", k);
 	}
 	return 0;
 }
@@ -707,8 +719,9 @@ static int do_set(struct xc *x)
 	/* nor one name to several built-ins (check_builtin_name) */
 	for (size_t i = 0; !rc && t.n > 1 && i < t.n; i++)
 		if (t.v[i]->builtin && t.v[i]->bsel &&
-		    nr_ros_cmd_arg(x->c, "name"))
-			rc = fail(x, "failure: already have such name");
+		    nr_ros_cmd_arg(x->c, ref_key(x->mn)))
+			rc = fail(
+			    x, "failure: already have such %s", ref_key(x->mn));
 	if (!rc)
 		next = nr_calloc(t.n + 1, sizeof(*next));
 	for (size_t i = 0; i < t.n && !rc; i++) {

@@ -152,6 +152,14 @@ static void test_builtins(void **state)
 	    "/interface wireless security-profiles set [ find default=yes ] "
 	    "mode=dynamic-keys supplicant-identity=MikroTik\n"
 	    "/ppp profile set *FFFFFFFE use-encryption=required\n");
+	/* ports are named by default-name in exports: a port may take the
+	 * name another had */
+	expect("/interface ethernet\n"
+	       "set [ find default-name=ether1 ] name=wan\n"
+	       "set [ find default-name=ether2 ] name=ether1\n",
+	    "/interface ethernet set [ find default-name=ether1 ] name=wan\n"
+	    "/interface ethernet set [ find default-name=ether2 ] "
+	    "name=ether1\n");
 	/* a port renamed, then named by its old name: that names nothing
 	 * (no second port; found by libFuzzer) */
 	expect("/interface ethernet\n"
@@ -291,6 +299,9 @@ static void test_errors(void **state)
 	expect_error("/foo set [ find name=a ] x=1\n/foo set b name=a\n", 2,
 	    "failure: already have such name",
 	    "/foo set [ find name=a ] x=1\n");
+	/* nor the name another had when it was made: its selector */
+	expect_error("/disk set slot1 slot\n/disk set x slot=slot1\n", 2,
+	    "failure: already have such slot", "/disk set slot1 slot\n");
 	expect_error(
 	    "/foo set p x=1\n/foo set q x=2\n/foo set [ find ] name=c\n", 3,
 	    "failure: already have such name",
