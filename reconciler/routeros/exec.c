@@ -119,7 +119,9 @@ static bool builtin_find(const struct xc *x, const struct nr_ros_sel *sel)
 	for (size_t i = 0; i < sel->nconds; i++) {
 		const struct nr_ros_cond *c = &sel->conds[i];
 
-		if (c->neg || !c->val)
+		/* an empty value names no built-in: it would match any
+		 * item that has none, made by another selector */
+		if (c->neg || !c->val || !*c->val)
 			return false;
 		/* a key given twice: contradictory, or nothing to create */
 		for (size_t k = 0; k < i; k++)

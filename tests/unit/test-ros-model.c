@@ -152,6 +152,9 @@ static void test_builtins(void **state)
 	    "/interface wireless security-profiles set [ find default=yes ] "
 	    "mode=dynamic-keys supplicant-identity=MikroTik\n"
 	    "/ppp profile set *FFFFFFFE use-encryption=required\n");
+	/* a find by an empty name makes no built-in (found by libFuzzer) */
+	expect("/foo set 2 x=1\n/foo set [ find name=\"\" ] y=2\n",
+	    "/foo set 2 x=1 y=2\n");
 	/* ports are named by default-name in exports: a port may take the
 	 * name another had */
 	expect("/interface ethernet\n"
