@@ -303,8 +303,9 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 static bool bsel_taken(
     const struct nr_ros_menu *mn, const struct nr_ros_item *it)
 {
-	for (size_t i = 0; i < mn->n && mn->v[i]->builtin; i++)
-		if (mn->v[i] != it && mn->v[i]->bsel &&
+	/* (an added item may stand before a built-in: place-before) */
+	for (size_t i = 0; i < mn->n; i++)
+		if (mn->v[i] != it && mn->v[i]->builtin && mn->v[i]->bsel &&
 		    strcmp(mn->v[i]->bsel, it->bsel) == 0)
 			return true;
 	return false;
@@ -481,8 +482,9 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 
 /* Exports name built-ins by their names (`set [ find name=x ]`, `set
  * x`; ref_key): a built-in renamed to the name another has, or had
- * when it was made (unless its selector is its default-name, it names
- * it by that), would make that one's selector name both. */
+ * when it was made, would make that one's selector name both. Ports
+ * selected by default-name are not named so (and a name taken twice
+ * there is the menu's key check's to refuse). */
 static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
     const struct nr_ros_props *props)
 {
@@ -493,17 +495,16 @@ static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
 	if (!it->builtin || !it->bsel || !nr_ros_props_find(props, k) ||
 	    !(n = eff(x->mn, it, props, k, ib)) || !*n)
 		return 0;
-	for (size_t i = 0; i < x->mn->n && x->mn->v[i]->builtin; i++) {
+	for (size_t i = 0; i < x->mn->n; i++) {
 		const struct nr_ros_item *o = x->mn->v[i];
 		const struct nr_ros_prop *made;
 		const char *on;
 
-		if (o == it || !o->bsel)
+		if (o == it || !o->builtin || !o->bsel ||
+		    nr_ros_props_find(&o->base, "default-name"))
 			continue;
 		on = nr_ros_item_get(x->mn, o, k, ob);
-		made = nr_ros_props_find(&o->base, "default-name")
-		    ? NULL
-		    : nr_ros_props_find(&o->base, k);
+		made = nr_ros_props_find(&o->base, k);
 		if ((on && strcmp(on, n) == 0) ||
 		    (made && made->val && strcmp(made->val, n) == 0))
 			return fail(x, "failure: already have such %s", k);

@@ -441,20 +441,25 @@ size_t nr_ros_menu_index(
 	return mn->n;
 }
 
+/* Puts `p` in `out` as it is: a flag, or a value that is an own copy
+ * again when it was one (a secret is never interned). */
+static void put_same(struct nr_ros_props *out, const struct nr_ros_prop *p)
+{
+	if (nr_ros_prop_flag(p))
+		nr_ros_props_put_flag(out, p->key);
+	else
+		props_put(out, p->key, p->val, val_owned(p->val));
+}
+
 void nr_ros_item_all_props(struct nr_ros_props *out,
     const struct nr_ros_menu *mn, const struct nr_ros_item *it, bool defaults)
 {
 	for (size_t i = 0; defaults && i < mn->defaults.n; i++)
-		nr_ros_props_put(
-		    out, mn->defaults.v[i].key, mn->defaults.v[i].val);
+		put_same(out, &mn->defaults.v[i]);
 	for (size_t i = 0; i < it->base.n; i++)
-		nr_ros_props_put(out, it->base.v[i].key, it->base.v[i].val);
+		put_same(out, &it->base.v[i]);
 	for (size_t i = 0; i < it->props.n; i++)
-		if (nr_ros_prop_flag(&it->props.v[i]))
-			nr_ros_props_put_flag(out, it->props.v[i].key);
-		else
-			nr_ros_props_put(
-			    out, it->props.v[i].key, it->props.v[i].val);
+		put_same(out, &it->props.v[i]);
 }
 
 const char *nr_ros_item_default(

@@ -362,6 +362,22 @@ static void mark_unsupported(struct lx *lx, const char *why)
 		lx->unsupported = why;
 }
 
+/* Empties `b` with room for the rest of the logical line, which a value
+ * read from here cannot outgrow (decoding only shortens): `b` is never
+ * moved while it fills, so no unwiped copy of a secret is left behind
+ * (a smaller old buffer is wiped). */
+static void value_room(const struct lx *lx, struct nr_buf *b)
+{
+	const char *nl = memchr(lx->s + lx->p, '\n', lx->len - lx->p);
+	size_t most = (nl ? (size_t)(nl - lx->s) : lx->len) - lx->p;
+
+	if (b->cap < most + 1) {
+		nr_buf_wipe(b);
+		nr_buf_grow(b, most);
+	}
+	nr_buf_reset(b);
+}
+
 /* A quoted string at lx->p (on the quote); appends its bytes to `b`. */
 static bool read_quoted(struct lx *lx, struct nr_buf *b)
 {
@@ -413,9 +429,11 @@ static bool skip_balanced(struct lx *lx)
 		}
 		if (c == '"') {
 			struct nr_buf tmp = NR_BUF_INIT;
-			bool ok = read_quoted(lx, &tmp);
+			bool ok;
 
-			nr_buf_release(&tmp);
+			value_room(lx, &tmp);
+			ok = read_quoted(lx, &tmp);
+			nr_buf_wipe(&tmp);
 			if (!ok)
 				return false;
 			continue;
@@ -476,7 +494,7 @@ static char *read_value(struct lx *lx, unsigned *flags)
 		lx->p = e;
 		return v;
 	}
-	nr_buf_reset(b);
+	value_room(lx, b);
 	for (;;) {
 		char c = cur(lx);
 
@@ -1008,9 +1026,11 @@ static void parse_statement(struct lx *lx, struct nr_buf *menu,
 					break;
 			} else if (cur(lx) == '"') {
 				struct nr_buf tmp = NR_BUF_INIT;
-				bool ok = read_quoted(lx, &tmp);
+				bool ok;
 
-				nr_buf_release(&tmp);
+				value_room(lx, &tmp);
+				ok = read_quoted(lx, &tmp);
+				nr_buf_wipe(&tmp);
 				if (!ok)
 					break;
 			} else if (cur(lx) == '\\' && lx->p + 1 < lx->len) {

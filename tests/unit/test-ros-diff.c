@@ -291,6 +291,25 @@ static void test_key_held_twice(void **state)
 			fail_msg("%zu: %s", i, report);
 }
 
+/* Ports renamed in a chain (ether2 takes the name ether3 gives up):
+ * ports are selected by default-name, so the names may pass along (a
+ * check of built-ins' names once refused it; found by a reviewer on two
+ * corpus exports). */
+static void test_port_names_pass_along(void **state)
+{
+	char *report;
+
+	(void)state;
+	if (!check_pair("/interface ethernet\n"
+			"set [ find default-name=ether2 ] name=\"lan A\"\n"
+			"set [ find default-name=ether3 ] name=\"lan B\"\n",
+		"/interface ethernet\n"
+		"set [ find default-name=ether2 ] name=\"lan B\"\n"
+		"set [ find default-name=ether3 ] name=\"lan C\"\n",
+		&report))
+		fail_msg("%s", report);
+}
+
 /* ---- quoting ---- */
 
 static uint64_t rng_next(uint64_t *s)
@@ -949,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_golden_bridge_port_removed),
 		cmocka_unit_test(test_golden_kinds),
 		cmocka_unit_test(test_key_held_twice),
+		cmocka_unit_test(test_port_names_pass_along),
 		cmocka_unit_test(test_quote_roundtrip),
 		cmocka_unit_test(test_property_random),
 		cmocka_unit_test(test_corpus),

@@ -302,6 +302,12 @@ static void test_errors(void **state)
 	expect_error("/foo set [ find name=a ] x=1\n/foo set b name=a\n", 2,
 	    "failure: already have such name",
 	    "/foo set [ find name=a ] x=1\n");
+	/* also when an added item stands before the built-ins (reviewer) */
+	expect_error("/foo set time comment=a\n"
+		     "/foo add comment=b place-before=[ find comment=a ]\n"
+		     "/foo set other name=time\n",
+	    3, "failure: already have such name",
+	    "/foo set time comment=a\n/foo add comment=b\n");
 	/* nor the name another had when it was made: its selector */
 	expect_error("/disk set slot1 slot\n/disk set x slot=slot1\n", 2,
 	    "failure: already have such slot", "/disk set slot1 slot\n");
