@@ -61,7 +61,6 @@ static char *self_path(void)
 	return nr_strdup(buf);
 }
 
-/* An absolute form of a path given on the command line. */
 /* An absolute form of a path given on the command line, which need not
  * exist yet (the state folder of a first install). */
 static char *absolute(const char *p)
