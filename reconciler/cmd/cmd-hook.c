@@ -347,9 +347,9 @@ static int post_receive(struct nr_ctx *ctx, const struct update *u)
 	/* gitops.lock_timeout of the pushed commit (1 s to 24 h) */
 	o.lock_timeout_ms = (int)cfg.gitops.lock_timeout.num * 1000;
 	fprintf(ctx->out,
-	    "netrec: applying %.12s (waiting for any running "
+	    "netrec: applying %.12s (waiting up to %llds for any running "
 	    "apply first)\n",
-	    u->new_oid);
+	    u->new_oid, (long long)cfg.gitops.lock_timeout.num);
 	fflush(ctx->out);
 	rc = nr_apply(ctx, &cfg, &src, &o);
 out:

@@ -112,7 +112,7 @@ expect_rc push-valid 0
 c1=$(wc_head)
 expect_eq push-valid-branch "$c1" "$(head_of)"
 expect_in push-valid-pre "remote: netrec: $c1:network.yaml is valid; the plan when it is applied:" "$out"
-expect_in push-valid-post "remote: netrec: applying ${c1:0:12} (waiting for any running apply first)" "$out"
+expect_in push-valid-post "remote: netrec: applying ${c1:0:12} (waiting up to 600s for any running apply first)" "$out"
 expect_in push-valid-snapshot "remote: Snapshot netrec-${c1:0:12}-" "$out"
 expect_in push-valid-complete "remote: Apply complete: 3 changes in" "$out"
 expect_in push-valid-moved "${c0:0:7}..${c1:0:7}  main -> main" "$out"
@@ -235,7 +235,7 @@ t1=$(date +%s%N)
 expect_rc lock-push 0
 c4=$(wc_head)
 expect_eq lock-push-waited yes "$([ $(((t1 - t0) / 1000000)) -ge 3000 ] && echo yes || echo no)"
-expect_in lock-push-waits "remote: netrec: applying ${c4:0:12} (waiting for any running apply first)" "$out"
+expect_in lock-push-waits "remote: netrec: applying ${c4:0:12} (waiting up to 600s for any running apply first)" "$out"
 expect_in lock-push-applied "remote: Apply complete: 1 change in" "$out"
 expect_eq lock-push-history "[\"$c4\",\"applied\"]" "$(history '[j[0]["commit"], j[0]["outcome"]]')"
 expect_eq lock-push-motd "This host routes the lab network. Managed by netrec (after the lock)." \
@@ -254,6 +254,7 @@ t0=$(date +%s%N)
 push "gitops.lock_timeout: 2s, while the lock is held"
 t1=$(date +%s%N)
 expect_rc lock-short-push 0
+expect_in lock-short-says-wait "(waiting up to 2s for any running apply first)" "$out"
 expect_eq lock-short-waited yes "$([ $(((t1 - t0) / 1000000)) -ge 2000 ] && echo yes || echo no)"
 expect_in lock-short-gives-up "remote: netrec: state '$D/state' is locked by another process; the pid recorded (" "$out"
 expect_in lock-short-stale "is no longer running" "$out"
