@@ -606,11 +606,26 @@ static int apply_args(struct xc *x, struct nr_ros_item *it,
 
 /* /system ntp client set servers=a,b: v7 keeps them in the servers
  * submenu, and exports them there. */
-static void ntp_servers(struct xc *x, const char *list)
+static int ntp_servers(struct xc *x, const char *list)
 {
-	struct nr_ros_menu *s =
-	    nr_ros_model_menu(x->m, "/system ntp client servers");
+	struct nr_ros_menu *s;
 
+	/* an address given twice fails, as its second `add` would (the
+	 * list names the servers submenu's keys); before any change */
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+
+		for (const char *q = p + n + (p[n] == ','); n && *q;) {
+			size_t k = strcspn(q, ",");
+
+			if (k == n && memcmp(p, q, n) == 0)
+				return fail(
+				    x, "failure: already have such address");
+			q += k + (q[k] == ',');
+		}
+		p += n + (p[n] == ',');
+	}
+	s = nr_ros_model_menu(x->m, "/system ntp client servers");
 	while (s->n)
 		nr_ros_menu_remove_at(s, s->n - 1);
 	for (const char *p = list; *p;) {
@@ -627,6 +642,7 @@ static void ntp_servers(struct xc *x, const char *list)
 		p += n + (p[n] == ',');
 	}
 	x->m->last = x->mn;
+	return 0;
 }
 
 /* ---- verbs ---- */
@@ -711,7 +727,7 @@ static int do_set(struct xc *x)
 
 	if (!rc && strcmp(x->mn->path, "/system ntp client") == 0 &&
 	    (servers = nr_ros_cmd_arg(x->c, "servers")) && servers->val)
-		ntp_servers(x, servers->val);
+		rc = ntp_servers(x, servers->val);
 	/* one key value cannot go to several items */
 	for (size_t k = 0; !rc && t.n > 1 && nr_ros_menu_unique_keys(x->mn) &&
 	     k < x->mn->nkeys;
