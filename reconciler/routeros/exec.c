@@ -480,11 +480,11 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 	return rc;
 }
 
-/* Exports name built-ins by their names (`set [ find name=x ]`, `set
- * x`; ref_key): a built-in renamed to the name another has, or had
- * when it was made, would make that one's selector name both. Ports
- * selected by default-name are not named so (and a name taken twice
- * there is the menu's key check's to refuse). */
+/* Exports name some built-ins by their names (`set [ find name=x ]`,
+ * `set x`; ref_key): a built-in renamed to the name such a one has, or
+ * had when it was made, would make that one's selector name both. Those
+ * selected by default-name or by number are not named so (and a name
+ * taken twice there is the menu's key check's to refuse). */
 static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
     const struct nr_ros_props *props)
 {
@@ -500,13 +500,13 @@ static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
 		const struct nr_ros_prop *made;
 		const char *on;
 
-		if (o == it || !o->builtin || !o->bsel ||
+		made = o->builtin ? nr_ros_props_find(&o->base, k) : NULL;
+		if (o == it || !o->bsel || !made ||
 		    nr_ros_props_find(&o->base, "default-name"))
 			continue;
 		on = nr_ros_item_get(x->mn, o, k, ob);
-		made = nr_ros_props_find(&o->base, k);
 		if ((on && strcmp(on, n) == 0) ||
-		    (made && made->val && strcmp(made->val, n) == 0))
+		    (made->val && strcmp(made->val, n) == 0))
 			return fail(x, "failure: already have such %s", k);
 	}
 	return 0;

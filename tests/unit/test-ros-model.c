@@ -163,6 +163,14 @@ static void test_builtins(void **state)
 	    "/interface ethernet set [ find default-name=ether1 ] name=wan\n"
 	    "/interface ethernet set [ find default-name=ether2 ] "
 	    "name=ether1\n");
+	/* nor are built-ins named by number: either order gives one export
+	 * (found by libFuzzer) */
+	expect("/interface ethernet\nset l name=all\nset 0 name=all\n",
+	    "/interface ethernet set 0 name=all\n"
+	    "/interface ethernet set [ find default-name=l ] name=all\n");
+	expect("/interface ethernet\nset 0 name=all\nset l name=all\n",
+	    "/interface ethernet set 0 name=all\n"
+	    "/interface ethernet set [ find default-name=l ] name=all\n");
 	/* a port renamed, then named by its old name: that names nothing
 	 * (no second port; found by libFuzzer) */
 	expect("/interface ethernet\n"
