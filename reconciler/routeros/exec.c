@@ -440,8 +440,7 @@ static const char *eff(const struct nr_ros_menu *mn,
 }
 
 /* Another item with the same natural key as `it` would have with
- * `props`? */
-/* `kstr` (empty, or NULL) gets the key string the item would have. */
+ * `props`? `kstr` (empty, or NULL) gets that key string. */
 static int check_key(struct xc *x, const struct nr_ros_item *it,
     const struct nr_ros_props *props, struct nr_buf *kstr)
 {
