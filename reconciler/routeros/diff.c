@@ -716,6 +716,23 @@ static bool similar(const struct nr_ros_menu *mn,
 	return all > 0 && diff * 2 <= all;
 }
 
+enum { PAIR_AHEAD = 8 };
+
+/* The first rule of have[from..end) not paired yet (hl[] < 0), among the
+ * next PAIR_AHEAD such, that is similar to `want`; `end` when none. */
+static size_t pair_ahead(const struct nr_ros_menu *mn, const struct scope *s,
+    const long *hl, size_t from, size_t end, const struct nr_ros_item *want)
+{
+	for (size_t k = from, tries = 0; k < end && tries < PAIR_AHEAD; k++) {
+		if (hl[k] >= 0)
+			continue;
+		tries++;
+		if (similar(mn, s->have.v[k], want))
+			return k;
+	}
+	return end;
+}
+
 /* Longest increasing subsequence of a[0..n) (values distinct); marks
  * in[] for the chosen positions. */
 static void lis(const size_t *a, size_t n, bool *in)
@@ -813,7 +830,11 @@ static void plan_scope(struct mplan *p, struct scope *s)
 			s->st[ai[i]] = T_ANCHOR;
 			kept[a[i]] = true;
 		}
-	/* between two anchors, a changed rule is edited in place */
+	/* between two anchors, a changed rule is edited in place: a new
+	 * rule pairs with the first similar rule still unpaired among the
+	 * next PAIR_AHEAD after the last pair (pairs keep their order, so
+	 * none has to move; a rule removed or moved before an edited one
+	 * does not hide it) */
 	{
 		size_t hi = 0, ti = 0;
 
@@ -824,23 +845,17 @@ static void plan_scope(struct mplan *p, struct scope *s)
 				he++;
 			while (te < nt && s->st[te] != T_ANCHOR)
 				te++;
-			for (size_t x = hi, y = ti; x < he && y < te;) {
-				if (hl[x] >= 0) {
-					x++;
+			for (size_t x = hi, y = ti; x < he && y < te; y++) {
+				size_t k;
+
+				if (s->st[y] != T_NEW ||
+				    (k = pair_ahead(p->sm, s, hl, x, he,
+					 s->want.v[y])) == he)
 					continue;
-				}
-				if (s->st[y] != T_NEW) {
-					y++;
-					continue;
-				}
-				if (similar(
-					p->sm, s->have.v[x], s->want.v[y])) {
-					s->st[y] = T_PAIRED;
-					s->link[y] = s->have.v[x];
-					hl[x] = (long)y;
-				}
-				x++;
-				y++;
+				s->st[y] = T_PAIRED;
+				s->link[y] = s->have.v[k];
+				hl[k] = (long)y;
+				x = k + 1;
 			}
 			hi = he + 1;
 			ti = te + 1;

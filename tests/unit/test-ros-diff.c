@@ -272,6 +272,23 @@ static void test_golden_kinds(void **state)
 	    "chain=input comment=a ] comment=b log=yes\n");
 }
 
+/* A rule removed right before an edited one in the same gap between
+ * kept rules: the edit is still a `set` in place, not a remove and an
+ * add (which would leave the chain without the rule for a moment). */
+static void test_golden_edit_after_removal(void **state)
+{
+	(void)state;
+	golden(RULES(R_EST, R_ICMP, R_SSH, R_DROP),
+	    RULES(R_EST,
+		"add chain=input comment=\"ssh, changed\" dst-port=22 "
+		"protocol=tcp\n",
+		"", R_DROP),
+	    "/ip firewall filter remove [ find where chain=input "
+	    "protocol=icmp ]\n"
+	    "/ip firewall filter set [ find where chain=input comment=ssh "
+	    "dst-port=22 protocol=tcp ] comment=\"ssh, changed\"\n");
+}
+
 /* Items that share a natural key (a model can hold them; no script
  * makes them) pair by sorting, not through the index: the diff from
  * such a model finds a script, which it checks reaches the target. */
@@ -977,6 +994,7 @@ int main(void)
 		cmocka_unit_test(test_golden_identity_rename),
 		cmocka_unit_test(test_golden_bridge_port_removed),
 		cmocka_unit_test(test_golden_kinds),
+		cmocka_unit_test(test_golden_edit_after_removal),
 		cmocka_unit_test(test_key_held_twice),
 		cmocka_unit_test(test_port_names_pass_along),
 		cmocka_unit_test(test_quote_roundtrip),
