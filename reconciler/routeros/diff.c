@@ -26,6 +26,24 @@
 #include "routeros/parse.h"
 #include "routeros/quote.h"
 
+struct ilist {
+	struct nr_ros_item **v;
+	size_t n, cap;
+};
+
+static void il_add(struct ilist *l, struct nr_ros_item *it)
+{
+	*NR_PUSH(l->v, l->n, l->cap) = it;
+}
+
+static bool il_has(const struct ilist *l, const struct nr_ros_item *it)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == it)
+			return true;
+	return false;
+}
+
 struct dx {
 	struct nr_ros_model *sim;
 	struct nr_buf *out;
@@ -33,6 +51,10 @@ struct dx {
 	struct nr_err *err;
 	int rc;
 	struct nr_ros_item *added; /* the item the last `add` created */
+	/* items a `remove` took with the one it named: identical copies,
+	 * which a selector cannot tell apart (compared by address only:
+	 * they are gone) */
+	struct ilist gone;
 };
 
 /* ---- emitting ---- */
@@ -130,16 +152,15 @@ static const char *differing_key(const struct nr_ros_menu *mn,
 
 /* `[ find where k="v" ... ]` selecting `it` in `mn` (the simulation):
  * the given keys (all properties when keys is NULL), plus conditions that
- * rule out any other item that would match. *copies gets the number of
- * other items with the very same properties (they cannot be told apart
- * and are selected too). */
+ * rule out any other item that would match. `copies` (unless NULL)
+ * gets the other items with the very same properties: they cannot be
+ * told apart and are selected too. */
 static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
     const struct nr_ros_item *it, const char *const *keys, size_t nkeys,
-    size_t *copies)
+    struct ilist *copies)
 {
 	struct conds c = { 0 };
 
-	*copies = 0;
 	if (keys) {
 		for (size_t i = 0; i < nkeys; i++)
 			conds_add(&c, keys[i], eff(mn, it, keys[i]));
@@ -153,7 +174,7 @@ static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
 	bool by_key = keys && nr_ros_menu_unique_keys(mn) && it->kstr;
 
 	for (size_t i = 0; i < mn->n && !by_key; i++) {
-		const struct nr_ros_item *o = mn->v[i];
+		struct nr_ros_item *o = mn->v[i];
 		const char *k;
 
 		if (o == it || (o->builtin && !o->bsel) ||
@@ -161,7 +182,8 @@ static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
 			continue;
 		k = differing_key(mn, it, o);
 		if (!k) {
-			(*copies)++;
+			if (copies)
+				il_add(copies, o);
 			continue;
 		}
 		conds_add(&c, k, eff(mn, it, k));
@@ -179,9 +201,8 @@ static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
 
 /* How `set`/`remove`/`move` name an item of the simulation. */
 static void item_ref(struct nr_buf *out, const struct nr_ros_menu *mn,
-    const struct nr_ros_item *it, size_t *copies)
+    const struct nr_ros_item *it, struct ilist *copies)
 {
-	*copies = 0;
 	if (it->builtin) {
 		if (it->bsel)
 			nr_buf_adds(out, it->bsel);
@@ -201,10 +222,10 @@ static void set_item(struct dx *d, struct nr_ros_menu *sm,
 	const struct nr_ros_props *h = &have->props, *w = &want->props;
 	struct nr_buf line = NR_BUF_INIT, ref = NR_BUF_INIT;
 	const char **unset = nr_calloc(h->n + w->n + 1, sizeof(*unset));
-	size_t nunset = 0, i = 0, k = 0, copies;
+	size_t nunset = 0, i = 0, k = 0;
 	bool any = false;
 
-	item_ref(&ref, sm, have, &copies);
+	item_ref(&ref, sm, have, NULL);
 	nr_buf_addf(&line, "%s set", sm->path);
 	if (ref.len)
 		nr_buf_addf(&line, " %s", ref.s);
@@ -250,7 +271,7 @@ static void set_item(struct dx *d, struct nr_ros_menu *sm,
 	for (size_t u = 0; u < nunset; u++) {
 		nr_buf_reset(&line);
 		nr_buf_reset(&ref);
-		item_ref(&ref, sm, have, &copies);
+		item_ref(&ref, sm, have, NULL);
 		nr_buf_addf(&line, "%s unset", sm->path);
 		if (ref.len)
 			nr_buf_addf(&line, " %s", ref.s);
@@ -267,12 +288,11 @@ static void remove_item(
     struct dx *d, struct nr_ros_menu *sm, struct nr_ros_item *it)
 {
 	struct nr_buf line = NR_BUF_INIT;
-	size_t copies;
 
-	if (!nr_ros_menu_holds(sm, it))
+	if (il_has(&d->gone, it))
 		return; /* went with an identical copy */
 	nr_buf_addf(&line, "%s remove ", sm->path);
-	item_ref(&line, sm, it, &copies);
+	item_ref(&line, sm, it, &d->gone);
 	emit(d, &line);
 	nr_buf_release(&line);
 }
@@ -299,10 +319,8 @@ static struct nr_ros_item *add_item(struct dx *d, struct nr_ros_menu *sm,
 		nr_ros_quote(&line, want->props.v[i].val, 0);
 	}
 	if (anchor) {
-		size_t copies;
-
 		nr_buf_adds(&line, " place-before=");
-		selector(&line, sm, anchor, NULL, 0, &copies);
+		selector(&line, sm, anchor, NULL, 0, NULL);
 	}
 	emit(d, &line);
 	nr_buf_release(&line);
@@ -313,29 +331,18 @@ static void move_item(struct dx *d, struct nr_ros_menu *sm,
     struct nr_ros_item *it, struct nr_ros_item *before)
 {
 	struct nr_buf line = NR_BUF_INIT;
-	size_t copies;
 
 	nr_buf_addf(&line, "%s move numbers=", sm->path);
-	selector(&line, sm, it, NULL, 0, &copies);
+	selector(&line, sm, it, NULL, 0, NULL);
 	if (before) {
 		nr_buf_adds(&line, " destination=");
-		selector(&line, sm, before, NULL, 0, &copies);
+		selector(&line, sm, before, NULL, 0, NULL);
 	}
 	emit(d, &line);
 	nr_buf_release(&line);
 }
 
 /* ---- plans ---- */
-
-struct ilist {
-	struct nr_ros_item **v;
-	size_t n, cap;
-};
-
-static void il_add(struct ilist *l, struct nr_ros_item *it)
-{
-	*NR_PUSH(l->v, l->n, l->cap) = it;
-}
 
 enum { T_NEW, T_ANCHOR, T_PAIRED, T_MOVED };
 
@@ -1099,27 +1106,62 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 			remove_item(d, p->sm, s->rm.v[k]);
 }
 
-/* Does a value of `w` (its name aside) name one of the items to add, as
- * `next-pool=p5` or a list `a,p5`? Then its `set` waits for the adds. */
-static bool names_added(const struct nr_ros_item *w, const struct ilist *add)
+static int str_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; i < w->props.n; i++) {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A part of a list value: `len` bytes at `s`. */
+struct part {
+	const char *s;
+	size_t len;
+};
+
+static int part_cmp(const void *key, const void *name)
+{
+	const struct part *p = key;
+	const char *n = *(const char *const *)name;
+	int c = strncmp(p->s, n, p->len);
+
+	return c ? c : n[p->len] ? -1 : 0;
+}
+
+/* The names of the items to add, sorted; *n gets how many. */
+static const char **added_names(const struct ilist *add, size_t *n)
+{
+	const char **v = nr_calloc(add->n + 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t k = 0; k < add->n; k++) {
+		const struct nr_ros_prop *p =
+		    nr_ros_props_find(&add->v[k]->props, "name");
+
+		if (p && p->val && *p->val)
+			v[(*n)++] = p->val;
+	}
+	qsort(v, *n, sizeof(*v), str_cmp);
+	return v;
+}
+
+/* Does a value of `w` (its name aside) name one of the items to add
+ * (`names`, sorted), as `next-pool=p5` or a list `a,p5`? Then its `set`
+ * waits for the adds. */
+static bool names_added(
+    const struct nr_ros_item *w, const char **names, size_t nnames)
+{
+	for (size_t i = 0; nnames && i < w->props.n; i++) {
 		const char *v = w->props.v[i].val;
 
 		if (!v || strcmp(w->props.v[i].key, "name") == 0)
 			continue;
-		for (size_t k = 0; k < add->n; k++) {
-			const struct nr_ros_prop *n =
-			    nr_ros_props_find(&add->v[k]->props, "name");
-			size_t len = n && n->val ? strlen(n->val) : 0;
+		for (const char *q = v; *q;) {
+			struct part pt = { q, strcspn(q, ",") };
 
-			for (const char *q = v; len && *q;) {
-				size_t e = strcspn(q, ",");
-
-				if (e == len && memcmp(q, n->val, len) == 0)
-					return true;
-				q += e + (q[e] == ',');
-			}
+			if (pt.len &&
+			    bsearch(
+				&pt, names, nnames, sizeof(*names), part_cmp))
+				return true;
+			q += pt.len + (q[pt.len] == ',');
 		}
 	}
 	return false;
@@ -1128,10 +1170,12 @@ static bool names_added(const struct nr_ros_item *w, const struct ilist *add)
 static void run_menu(struct dx *d, struct mplan *p)
 {
 	bool *late = nr_calloc(p->set_have.n + 1, sizeof(*late));
+	size_t nnames;
+	const char **names = added_names(&p->add, &nnames);
 
 	sync_builtins(d, p);
 	for (size_t i = 0; i < p->set_have.n && !d->rc; i++) {
-		late[i] = names_added(p->set_want.v[i], &p->add);
+		late[i] = names_added(p->set_want.v[i], names, nnames);
 		if (!late[i])
 			set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
 	}
@@ -1144,6 +1188,7 @@ static void run_menu(struct dx *d, struct mplan *p)
 		if (late[i])
 			set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
 	free(late);
+	free(names);
 	for (size_t i = 0; i < p->nscopes && !d->rc; i++)
 		run_scope(d, p, &p->scopes[i]);
 }
@@ -1309,6 +1354,7 @@ static int diff_on(struct nr_buf *out, size_t *ncmds, struct nr_ros_model *sim,
 	nr_buf_release(&a);
 	nr_buf_release(&b);
 	nr_buf_release(&script);
+	free(d.gone.v);
 	return d.rc;
 }
 

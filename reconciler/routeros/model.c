@@ -409,15 +409,6 @@ void nr_ros_menu_remove_at(struct nr_ros_menu *mn, size_t pos)
 	mn->n--;
 }
 
-bool nr_ros_menu_holds(
-    const struct nr_ros_menu *mn, const struct nr_ros_item *it)
-{
-	for (size_t i = 0; i < mn->n; i++)
-		if (mn->v[i] == it)
-			return true;
-	return false;
-}
-
 size_t nr_ros_menu_index(
     const struct nr_ros_menu *mn, const struct nr_ros_item *it)
 {

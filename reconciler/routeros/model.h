@@ -128,10 +128,6 @@ void nr_ros_menu_remove_at(struct nr_ros_menu *mn, size_t pos);
 /* The position of `it`, an item of `mn` (mn->n when it is not there). */
 size_t nr_ros_menu_index(
     const struct nr_ros_menu *mn, const struct nr_ros_item *it);
-/* Is `it` still in `mn`? Compares addresses only: `it` may be an item
- * that was removed (and freed) since. */
-bool nr_ros_menu_holds(
-    const struct nr_ros_menu *mn, const struct nr_ros_item *it);
 
 /* The effective value of `key`: configured, else factory, else default;
  * NULL when none (RouterOS compares it as ""). `.id` gives "*HEX". */
