@@ -605,12 +605,10 @@ static int apply_args(struct xc *x, struct nr_ros_item *it,
 
 /* /system ntp client set servers=a,b: v7 keeps them in the servers
  * submenu, and exports them there. */
-static int ntp_servers(struct xc *x, const char *list)
+/* An address given twice in /system ntp client's `servers=` fails, as
+ * its second `add` would (the list names the servers submenu's keys). */
+static int ntp_servers_check(struct xc *x, const char *list)
 {
-	struct nr_ros_menu *s;
-
-	/* an address given twice fails, as its second `add` would (the
-	 * list names the servers submenu's keys); before any change */
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
 
@@ -624,7 +622,15 @@ static int ntp_servers(struct xc *x, const char *list)
 		}
 		p += n + (p[n] == ',');
 	}
-	s = nr_ros_model_menu(x->m, "/system ntp client servers");
+	return 0;
+}
+
+/* `servers=` (checked) becomes the servers submenu's list. */
+static void ntp_servers(struct xc *x, const char *list)
+{
+	struct nr_ros_menu *s =
+	    nr_ros_model_menu(x->m, "/system ntp client servers");
+
 	while (s->n)
 		nr_ros_menu_remove_at(s, s->n - 1);
 	for (const char *p = list; *p;) {
@@ -641,7 +647,6 @@ static int ntp_servers(struct xc *x, const char *list)
 		p += n + (p[n] == ',');
 	}
 	x->m->last = x->mn;
-	return 0;
 }
 
 /* ---- verbs ---- */
@@ -726,7 +731,7 @@ static int do_set(struct xc *x)
 
 	if (!rc && strcmp(x->mn->path, "/system ntp client") == 0 &&
 	    (servers = nr_ros_cmd_arg(x->c, "servers")) && servers->val)
-		rc = ntp_servers(x, servers->val);
+		rc = ntp_servers_check(x, servers->val);
 	/* one key value cannot go to several items */
 	for (size_t k = 0; !rc && t.n > 1 && nr_ros_menu_unique_keys(x->mn) &&
 	     k < x->mn->nkeys;
@@ -754,6 +759,9 @@ static int do_set(struct xc *x)
 		if (!rc)
 			rc = check_refs(x, t.v[i], &next[i]);
 	}
+	/* every check passed: now the changes */
+	if (!rc && servers && servers->val)
+		ntp_servers(x, servers->val);
 	for (size_t i = 0; i < t.n && next; i++) {
 		if (!rc) {
 			nr_ros_props_release(&t.v[i]->props);

@@ -481,6 +481,13 @@ static void test_key_held_twice(void **state)
 	    "/system ntp client set enabled=yes\n"
 	    "/system ntp client servers add address=a\n"
 	    "/system ntp client servers add address=b\n");
+	/* nor does a command that fails change the servers */
+	expect_error("/system ntp client set enabled=yes servers=a,b\n"
+		     "/system ntp client set servers=c enabled=[ find ]\n",
+	    2, "expected end of command",
+	    "/system ntp client set enabled=yes\n"
+	    "/system ntp client servers add address=a\n"
+	    "/system ntp client servers add address=b\n");
 }
 
 int main(void)
