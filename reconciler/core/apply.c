@@ -411,7 +411,6 @@ static int save_source(const struct nr_ctx *ctx, const struct nr_source *src,
 	char *path = nr_asprintf("%s/sources/%s.yaml", ctx->state_dir, digest);
 	int rc;
 
-	nr_file_clean_temps(path); /* of a killed attempt (under the lock) */
 	rc = nr_file_replace(
 	    path, src->data, src->len, 0600, (uid_t)-1, (gid_t)-1, err);
 
@@ -788,7 +787,7 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 {
 	struct nr_err err = NR_ERR_INIT;
 	struct nr_lock lock = { -1 };
-	char *backups;
+	static const char *const kept[] = { "backup", "sources" };
 	int rc;
 
 	if (nr_lock_acquire(&lock, ctx->state_dir, o->lock_timeout_ms, &err) <
@@ -797,11 +796,15 @@ int nr_apply(struct nr_ctx *ctx, const struct nr_config *cfg,
 		return 1;
 	}
 	nr_crashpoint("after-lock");
-	/* a backup killed before its rename left a temporary file in an
-	 * earlier attempt's STATE/backup/<seq>, where nothing writes again */
-	backups = nr_asprintf("%s/backup", ctx->state_dir);
-	nr_file_clean_temps_under(backups);
-	free(backups);
+	/* a backup or a source copy killed before its rename left a
+	 * temporary file in STATE/backup/<seq> or STATE/sources, where
+	 * nothing writes it again */
+	for (size_t i = 0; i < NR_ARRAY_SIZE(kept); i++) {
+		char *dir = nr_asprintf("%s/%s", ctx->state_dir, kept[i]);
+
+		nr_file_clean_temps_under(dir);
+		free(dir);
+	}
 	rc = run_attempt(ctx, cfg, src, o);
 	nr_lock_release(&lock);
 	return rc;

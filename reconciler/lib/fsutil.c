@@ -264,29 +264,38 @@ out:
 	return rc;
 }
 
+/* Is `name` a temporary file nr_file_replace made: "." then the target's
+ * name (`base`, its first `blen` bytes; any name when base is NULL), then
+ * TMP_SUFFIX with its six X's filled in? */
+static bool is_temp_of(const char *name, const char *base, size_t blen)
+{
+	size_t len = strlen(name), slen = strlen(TMP_SUFFIX);
+
+	if (name[0] != '.' || len < 2 + slen ||
+	    strncmp(name + len - slen, TMP_SUFFIX, slen - 6) != 0)
+		return false;
+	return !base ||
+	    (len == 1 + blen + slen && strncmp(name + 1, base, blen) == 0);
+}
+
 void nr_file_clean_temps(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	size_t blen = strlen(base), slen = strlen(TMP_SUFFIX);
-	char *dir, *prefix;
+	char *dir;
 	struct dirent *e;
 	DIR *d;
 
 	if (!*base)
 		return;
+	/* as nr_file_replace shortens it */
 	if (blen > NAME_MAX - 1 - slen)
 		blen = NAME_MAX - 1 - slen;
 	dir = parent_of(path, slash);
-	/* ".NAME.netrec-", then the six characters mkostemp chose */
-	prefix = nr_asprintf(
-	    ".%.*s%.*s", (int)blen, base, (int)(slen - 6), TMP_SUFFIX);
 	d = opendir(dir);
 	while (d && (e = readdir(d))) {
-		size_t plen = strlen(prefix);
-
-		if (strncmp(e->d_name, prefix, plen) == 0 &&
-		    strlen(e->d_name) == plen + 6) {
+		if (is_temp_of(e->d_name, base, blen)) {
 			char *stale = nr_asprintf("%s/%s", dir, e->d_name);
 
 			(void)unlink(stale);
@@ -295,25 +304,14 @@ void nr_file_clean_temps(const char *path)
 	}
 	if (d)
 		closedir(d);
-	free(prefix);
 	free(dir);
-}
-
-/* Whether `name` is one nr_file_replace makes: ".NAME" then TMP_SUFFIX
- * with its six X's filled in (as nr_file_clean_temps matches them). */
-static bool is_temp_name(const char *name)
-{
-	size_t len = strlen(name), slen = strlen(TMP_SUFFIX);
-
-	return name[0] == '.' && len >= 2 + slen &&
-	    strncmp(name + len - slen, TMP_SUFFIX, slen - 6) == 0;
 }
 
 static int clean_one(
     const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
-	if (type == FTW_F && is_temp_name(path + ftw->base))
+	if (type == FTW_F && is_temp_of(path + ftw->base, NULL, 0))
 		(void)unlink(path);
 	return 0;
 }

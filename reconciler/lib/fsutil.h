@@ -40,8 +40,8 @@ void nr_file_clean_temps(const char *path);
 /* Removes, anywhere below `dir`, the regular files named as
  * nr_file_replace names its temporary files (".NAME.netrec-XXXXXX"),
  * without following symlinks. Only for a folder that netrec alone
- * writes, and only while no other process writes it (STATE/backup,
- * under the lock). Errors are ignored, as above. */
+ * writes, and only while no other process writes it (STATE/backup and
+ * STATE/sources, under the lock). Errors are ignored, as above. */
 void nr_file_clean_temps_under(const char *dir);
 
 /* Appends `data` to `path` (created 0600 if missing) and fsyncs it. */

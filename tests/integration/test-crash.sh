@@ -140,6 +140,8 @@ crash() {
 		"$(journal '[j[-1]["action"], j[-1]["outcome"]]')"
 	run "$N" plan --detailed-exitcode
 	expect_rc "$name: rollback converged" 0
+	# the next run removed what the kill left
+	expect_eq "$name: no temporary file after the rollback" "" "$(temps)"
 	# and v2 again, without the kill: it converges
 	run "$N" -f v2.yaml apply --yes
 	expect_rc "$name: apply again" 0
@@ -166,9 +168,11 @@ crash after-change 1 ""
 crash after-change@3 3 ""
 crash after-changes 4 ""
 crash before-end 4 ""
-# the second and the third file replaced: the source copy, the motd's
-# backup (in state/backup/<seq>, which no later attempt writes: the next
-# run removes it there), the motd
+# the first, second and third file replaced: the source copy (in
+# state/sources, under the new version's digest, which the rollback does
+# not write), the motd's backup (in state/backup/<seq>, which no later
+# attempt writes), the motd; the next run removes each
+crash file-before-rename@1 none "$T/crash-file-before-rename-1/state/sources/.*.netrec-??????"
 crash file-before-rename@2 0 "$T/crash-file-before-rename-2/state/backup/*/etc/.motd.netrec-??????"
 crash file-before-rename@3 0 "$T/crash-file-before-rename-3/root/etc/.motd.netrec-??????"
 
