@@ -344,7 +344,9 @@ static void move_item(struct dx *d, struct nr_ros_menu *sm,
 
 /* ---- plans ---- */
 
-enum { T_NEW, T_ANCHOR, T_PAIRED, T_MOVED };
+/* per desired rule: added; kept where it is (equal); edited in place;
+ * moved (equal); edited, then moved */
+enum { T_NEW, T_ANCHOR, T_PAIRED, T_MOVED, T_EDITED };
 
 struct scope {
 	char *name;
@@ -696,9 +698,11 @@ static void plan_keyed(
 }
 
 /* Can `have` be edited into `want` in place? Close enough to be the same
- * rule, and every property it drops has a default to set back to. */
+ * rule (at least half of their properties alike, and at most `most`
+ * different), and every property it drops has a default to set back
+ * to. */
 static bool similar(const struct nr_ros_menu *mn,
-    const struct nr_ros_item *have, const struct nr_ros_item *want)
+    const struct nr_ros_item *have, const struct nr_ros_item *want, size_t most)
 {
 	const struct nr_ros_props *h = &have->props, *w = &want->props;
 	size_t i = 0, k = 0, diff = 0, all = 0;
@@ -720,7 +724,7 @@ static bool similar(const struct nr_ros_menu *mn,
 		i += c <= 0;
 		k += c >= 0;
 	}
-	return all > 0 && diff * 2 <= all;
+	return all > 0 && diff * 2 <= all && diff <= most;
 }
 
 enum { PAIR_AHEAD = 8 };
@@ -734,10 +738,48 @@ static size_t pair_ahead(const struct nr_ros_menu *mn, const struct scope *s,
 		if (hl[k] >= 0)
 			continue;
 		tries++;
-		if (similar(mn, s->have.v[k], want))
+		if (similar(mn, s->have.v[k], want, SIZE_MAX))
 			return k;
 	}
 	return end;
+}
+
+enum { PAIR_TRIES = 8, PAIR_MOVED_DIFFS = 2 };
+
+/* New rules still unpaired after the stretches between kept rules (an
+ * edited rule that also moved to another stretch) pair with an unpaired
+ * rule anywhere in the scope that differs in at most PAIR_MOVED_DIFFS
+ * properties: edited, then moved, so the rule is never missing for a
+ * moment. (Less alike, a removal and an addition are what they look
+ * like: the pair would stand for a moment where neither belongs.) At
+ * most PAIR_TRIES comparisons per rule of the scope in all (a chain
+ * rewritten whole stays cheap). */
+static void pair_moved(const struct nr_ros_menu *mn, struct scope *s, long *hl)
+{
+	size_t budget = PAIR_TRIES * (s->have.n + s->want.n), nfree = 0;
+	size_t *free_h = nr_calloc(s->have.n + 1, sizeof(*free_h));
+
+	for (size_t x = 0; x < s->have.n; x++)
+		if (hl[x] < 0)
+			free_h[nfree++] = x;
+	for (size_t y = 0; y < s->want.n && nfree && budget; y++) {
+		if (s->st[y] != T_NEW)
+			continue;
+		for (size_t f = 0; f < nfree && budget; f++) {
+			size_t x = free_h[f];
+
+			budget--;
+			if (!similar(mn, s->have.v[x], s->want.v[y],
+				PAIR_MOVED_DIFFS))
+				continue;
+			s->st[y] = T_EDITED;
+			s->link[y] = s->have.v[x];
+			hl[x] = (long)y;
+			free_h[f] = free_h[--nfree];
+			break;
+		}
+	}
+	free(free_h);
 }
 
 /* Longest increasing subsequence of a[0..n) (values distinct); marks
@@ -868,6 +910,7 @@ static void plan_scope(struct mplan *p, struct scope *s)
 			ti = te + 1;
 		}
 	}
+	pair_moved(p->sm, s, hl);
 	for (size_t i = 0; i < s->have.n; i++)
 		if (hl[i] < 0)
 			il_add(&s->rm, s->have.v[i]);
@@ -1079,7 +1122,7 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 	size_t tail = nt;
 
 	for (size_t t = 0; t < nt; t++)
-		if (s->st[t] == T_PAIRED)
+		if (s->st[t] == T_PAIRED || s->st[t] == T_EDITED)
 			set_item(d, p->sm, s->link[t], s->want.v[t]);
 	/* new rules at the end of the scope are appended, in order */
 	while (tail > 0 && s->st[tail - 1] == T_NEW)
@@ -1091,7 +1134,7 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 
 		if (s->st[t] == T_ANCHOR || s->st[t] == T_PAIRED)
 			continue;
-		if (s->st[t] == T_MOVED) {
+		if (s->st[t] == T_MOVED || s->st[t] == T_EDITED) {
 			if (next ? scope_prev(p->sm, sc, s->name, next) ==
 				    s->link[t]
 				 : scope_last(p->sm, sc, s->name, s->link[t]))

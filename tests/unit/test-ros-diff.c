@@ -289,6 +289,21 @@ static void test_golden_edit_after_removal(void **state)
 	    "dst-port=22 protocol=tcp ] comment=\"ssh, changed\"\n");
 }
 
+/* A rule edited and moved past a kept rule: edited, then moved; never
+ * removed and added again. */
+static void test_golden_edit_and_move(void **state)
+{
+	(void)state;
+	golden(RULES(R_EST, R_ICMP, R_INV, R_DROP),
+	    RULES(R_EST, R_INV, "add chain=input comment=ping protocol=icmp\n",
+		R_DROP),
+	    "/ip firewall filter set [ find where chain=input protocol=icmp ] "
+	    "comment=ping\n"
+	    "/ip firewall filter move numbers=[ find where chain=input "
+	    "comment=ping protocol=icmp ] destination=[ find where "
+	    "action=drop chain=input connection-state=\"\" ]\n");
+}
+
 /* Items that share a natural key (a model can hold them; no script
  * makes them) pair by sorting, not through the index: the diff from
  * such a model finds a script, which it checks reaches the target. */
@@ -995,6 +1010,7 @@ int main(void)
 		cmocka_unit_test(test_golden_bridge_port_removed),
 		cmocka_unit_test(test_golden_kinds),
 		cmocka_unit_test(test_golden_edit_after_removal),
+		cmocka_unit_test(test_golden_edit_and_move),
 		cmocka_unit_test(test_key_held_twice),
 		cmocka_unit_test(test_port_names_pass_along),
 		cmocka_unit_test(test_quote_roundtrip),
