@@ -697,91 +697,6 @@ static void plan_keyed(
 	free(ow.v);
 }
 
-/* Can `have` be edited into `want` in place? Close enough to be the same
- * rule (at least half of their properties alike, and at most `most`
- * different), and every property it drops has a default to set back
- * to. */
-static bool similar(const struct nr_ros_menu *mn,
-    const struct nr_ros_item *have, const struct nr_ros_item *want, size_t most)
-{
-	const struct nr_ros_props *h = &have->props, *w = &want->props;
-	size_t i = 0, k = 0, diff = 0, all = 0;
-
-	while (i < h->n || k < w->n) {
-		int c = i >= h->n ? 1
-		    : k >= w->n	  ? -1
-				  : strcmp(h->v[i].key, w->v[k].key);
-
-		all++;
-		if (c < 0) {
-			if (!nr_ros_item_default(mn, have, h->v[i].key))
-				return false;
-			diff++;
-		} else if (c > 0 || !h->v[i].val || !w->v[k].val ||
-		    strcmp(h->v[i].val, w->v[k].val) != 0) {
-			diff++;
-		}
-		i += c <= 0;
-		k += c >= 0;
-	}
-	return all > 0 && diff * 2 <= all && diff <= most;
-}
-
-enum { PAIR_AHEAD = 8 };
-
-/* The first rule of have[from..end) not paired yet (hl[] < 0), among the
- * next PAIR_AHEAD such, that is similar to `want`; `end` when none. */
-static size_t pair_ahead(const struct nr_ros_menu *mn, const struct scope *s,
-    const long *hl, size_t from, size_t end, const struct nr_ros_item *want)
-{
-	for (size_t k = from, tries = 0; k < end && tries < PAIR_AHEAD; k++) {
-		if (hl[k] >= 0)
-			continue;
-		tries++;
-		if (similar(mn, s->have.v[k], want, SIZE_MAX))
-			return k;
-	}
-	return end;
-}
-
-enum { PAIR_TRIES = 8, PAIR_MOVED_DIFFS = 2 };
-
-/* New rules still unpaired after the stretches between kept rules (an
- * edited rule that also moved to another stretch) pair with an unpaired
- * rule anywhere in the scope that differs in at most PAIR_MOVED_DIFFS
- * properties: edited, then moved, so the rule is never missing for a
- * moment. (Less alike, a removal and an addition are what they look
- * like: the pair would stand for a moment where neither belongs.) At
- * most PAIR_TRIES comparisons per rule of the scope in all (a chain
- * rewritten whole stays cheap). */
-static void pair_moved(const struct nr_ros_menu *mn, struct scope *s, long *hl)
-{
-	size_t budget = PAIR_TRIES * (s->have.n + s->want.n), nfree = 0;
-	size_t *free_h = nr_calloc(s->have.n + 1, sizeof(*free_h));
-
-	for (size_t x = 0; x < s->have.n; x++)
-		if (hl[x] < 0)
-			free_h[nfree++] = x;
-	for (size_t y = 0; y < s->want.n && nfree && budget; y++) {
-		if (s->st[y] != T_NEW)
-			continue;
-		for (size_t f = 0; f < nfree && budget; f++) {
-			size_t x = free_h[f];
-
-			budget--;
-			if (!similar(mn, s->have.v[x], s->want.v[y],
-				PAIR_MOVED_DIFFS))
-				continue;
-			s->st[y] = T_EDITED;
-			s->link[y] = s->have.v[x];
-			hl[x] = (long)y;
-			free_h[f] = free_h[--nfree];
-			break;
-		}
-	}
-	free(free_h);
-}
-
 /* Longest increasing subsequence of a[0..n) (values distinct); marks
  * in[] for the chosen positions. */
 static void lis(const size_t *a, size_t n, bool *in)
@@ -813,6 +728,282 @@ static void lis(const size_t *a, size_t n, bool *in)
 	free(prev);
 }
 
+#define NOT_ALIKE SIZE_MAX
+
+/* How many properties differ between `have` and `want`, when `have` can
+ * be edited into `want` in place: close enough to be the same rule (at
+ * least half of their properties alike), and every property it drops
+ * has a default to set back to. NOT_ALIKE otherwise. */
+static size_t edit_cost(const struct nr_ros_menu *mn,
+    const struct nr_ros_item *have, const struct nr_ros_item *want)
+{
+	const struct nr_ros_props *h = &have->props, *w = &want->props;
+	size_t i = 0, k = 0, diff = 0, all = 0;
+
+	while (i < h->n || k < w->n) {
+		int c = i >= h->n ? 1
+		    : k >= w->n	  ? -1
+				  : strcmp(h->v[i].key, w->v[k].key);
+
+		all++;
+		if (c < 0) {
+			if (!nr_ros_item_default(mn, have, h->v[i].key))
+				return NOT_ALIKE;
+			diff++;
+		} else if (c > 0 || !h->v[i].val || !w->v[k].val ||
+		    strcmp(h->v[i].val, w->v[k].val) != 0) {
+			diff++;
+		}
+		i += c <= 0;
+		k += c >= 0;
+	}
+	return all > 0 && diff * 2 <= all ? diff : NOT_ALIKE;
+}
+
+/* A stretch's pairing table has at most STRETCH_CELLS cells (the rules
+ * of a larger stretch are removed and added); a pair is worth PAIR_GAIN
+ * less its edits, so more pairs always win over fewer edits. */
+enum { STRETCH_CELLS = 1 << 16 };
+#define PAIR_GAIN (1L << 20)
+
+static void pair(struct scope *s, long *hl, size_t x, size_t y, int st)
+{
+	s->st[y] = (unsigned char)st;
+	s->link[y] = s->have.v[x];
+	hl[x] = (long)y;
+}
+
+/* Pairs the unpaired rules of one stretch between kept rules, have
+ * hx[0..nh) with want wy[0..nw) (indexes in list order), in order (so
+ * none has to move): as many as can be edited into one another, with
+ * the fewest edits for that many (a longest common subsequence weighted
+ * by edit_cost). */
+static void pair_stretch(const struct nr_ros_menu *mn, struct scope *s,
+    long *hl, const size_t *hx, size_t nh, const size_t *wy, size_t nw)
+{
+	size_t cols = nw + 1, i = nh, j = nw;
+	size_t *cost;
+	long *best;
+
+	if (!nh || !nw || nh * nw > STRETCH_CELLS)
+		return;
+	cost = nr_calloc(nh * nw, sizeof(*cost));
+	best = nr_calloc((nh + 1) * cols, sizeof(*best));
+	for (i = 1; i <= nh; i++)
+		for (j = 1; j <= nw; j++) {
+			size_t c = edit_cost(
+			    mn, s->have.v[hx[i - 1]], s->want.v[wy[j - 1]]);
+			long v = best[(i - 1) * cols + j];
+
+			cost[(i - 1) * nw + j - 1] = c;
+			if (best[i * cols + j - 1] > v)
+				v = best[i * cols + j - 1];
+			if (c != NOT_ALIKE &&
+			    best[(i - 1) * cols + j - 1] + PAIR_GAIN - (long)c >
+				v)
+				v = best[(i - 1) * cols + j - 1] + PAIR_GAIN -
+				    (long)c;
+			best[i * cols + j] = v;
+		}
+	for (i = nh, j = nw; i && j;) {
+		size_t c = cost[(i - 1) * nw + j - 1];
+		long v = best[i * cols + j];
+
+		if (c != NOT_ALIKE &&
+		    v == best[(i - 1) * cols + j - 1] + PAIR_GAIN - (long)c) {
+			pair(s, hl, hx[i - 1], wy[j - 1], T_PAIRED);
+			i--;
+			j--;
+		} else if (v == best[(i - 1) * cols + j]) {
+			i--;
+		} else {
+			j--;
+		}
+	}
+	free(cost);
+	free(best);
+}
+
+enum { PAIR_TRIES = 8, PAIR_CLOSE = 2 };
+
+/* A possible pair: desired rule y, simulation rule x, the edits between,
+ * and whether both stand in the same stretch between kept rules. */
+struct cand {
+	size_t cost, y, x;
+	bool same;
+};
+
+/* By desired rule; for each, the closest first and, as close, the one in
+ * its stretch first. */
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *p = a, *q = b;
+
+	if (p->y != q->y)
+		return p->y < q->y ? -1 : 1;
+	if (p->cost != q->cost)
+		return p->cost < q->cost ? -1 : 1;
+	if (p->same != q->same)
+		return p->same ? -1 : 1;
+	return p->x < q->x ? -1 : p->x > q->x;
+}
+
+/* The stretch each rule stands in: the number of kept rules before it
+ * (hs[] for the simulation's, ws[] for the desired). */
+static void stretches(
+    const struct scope *s, const bool *kept, size_t *hs, size_t *ws)
+{
+	size_t k = 0;
+
+	for (size_t x = 0; x < s->have.n; k += kept[x], x++)
+		hs[x] = k;
+	k = 0;
+	for (size_t y = 0; y < s->want.n; y++) {
+		ws[y] = k;
+		k += s->st[y] == T_ANCHOR;
+	}
+}
+
+/* Bipartite matching of desired to simulation rules over the
+ * candidates (by desired rule: c[first[y]..first[y + 1])), one
+ * augmenting path at a time: hx[x] is the desired rule x goes to (+1, 0:
+ * none), seen[x] the search that last visited x, steps what the
+ * searches may still spend. */
+struct match {
+	struct cand *c;
+	const size_t *first;
+	size_t *hx, *seen, steps;
+};
+
+static bool augment(struct match *m, size_t y, size_t search)
+{
+	for (size_t i = m->first[y]; i < m->first[y + 1] && m->steps; i++) {
+		size_t x = m->c[i].x;
+
+		m->steps--;
+		if (m->seen[x] == search)
+			continue;
+		m->seen[x] = search;
+		if (!m->hx[x] || augment(m, m->hx[x] - 1, search)) {
+			m->hx[x] = y + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The candidate pairs of rules that differ in at most PAIR_CLOSE
+ * properties, by desired rule (c[first[y]..first[y + 1])), at most
+ * PAIR_TRIES comparisons per rule of the scope. */
+static struct cand *close_pairs(const struct nr_ros_menu *mn,
+    const struct scope *s, const long *hl, const size_t *hs, const size_t *ws,
+    size_t *first)
+{
+	size_t nh = s->have.n, nt = s->want.n, nfree = 0, nc = 0, cc = 0;
+	size_t budget = PAIR_TRIES * (nh + nt);
+	size_t *free_h = nr_calloc(nh + 1, sizeof(*free_h));
+	struct cand *c = NULL;
+
+	for (size_t x = 0; x < nh; x++)
+		if (hl[x] < 0)
+			free_h[nfree++] = x;
+	for (size_t y = 0; y < nt && nfree && budget; y++) {
+		if (s->st[y] != T_NEW)
+			continue;
+		for (size_t f = 0; f < nfree && budget; f++, budget--) {
+			size_t x = free_h[f];
+			size_t cost = edit_cost(mn, s->have.v[x], s->want.v[y]);
+
+			if (cost <= PAIR_CLOSE)
+				*NR_PUSH(c, nc, cc) =
+				    (struct cand){ cost, y, x, hs[x] == ws[y] };
+		}
+	}
+	if (nc)
+		qsort(c, nc, sizeof(*c), cand_cmp);
+	for (size_t i = 0, y = 0; y <= nt; y++) {
+		first[y] = i;
+		while (i < nc && c[i].y == y)
+			i++;
+	}
+	first[nt + 1] = nc;
+	free(free_h);
+	return c;
+}
+
+/* Of the T_EDITED pairs in one stretch, the most that keep their order
+ * are edited in place: T_PAIRED, then kept like the anchors. */
+static void in_place(struct scope *s, const long *hl, bool *kept,
+    const size_t *hs, const size_t *ws)
+{
+	size_t nt = s->want.n, n = 0;
+	size_t *xof = nr_calloc(nt + 1, sizeof(*xof)); /* x + 1, or 0 */
+	size_t *a = nr_calloc(nt + 1, sizeof(*a));
+	size_t *ay = nr_calloc(nt + 1, sizeof(*ay));
+	bool *in = nr_calloc(nt + 1, sizeof(*in));
+
+	for (size_t x = 0; x < s->have.n; x++) {
+		long y = hl[x];
+
+		if (y >= 0 && s->st[y] == T_EDITED && hs[x] == ws[y])
+			xof[y] = x + 1;
+	}
+	for (size_t y = 0; y < nt; y++)
+		if (xof[y]) {
+			a[n] = xof[y] - 1;
+			ay[n++] = y;
+		}
+	lis(a, n, in);
+	for (size_t i = 0; i < n; i++)
+		if (in[i]) {
+			s->st[ay[i]] = T_PAIRED;
+			kept[a[i]] = true;
+		}
+	free(xof);
+	free(a);
+	free(ay);
+	free(in);
+}
+
+/* Rules that differ in at most PAIR_CLOSE properties pair first, over
+ * the whole scope: as many as can (a matching: an edited rule is
+ * edited, never removed and added again, when the chain would lack it
+ * for a moment), each the closest it can, and, as close, in its stretch.
+ * The pairs are edited, then moved (T_EDITED), or edited in place
+ * (in_place). Less alike, a removal and an addition are what they look
+ * like, unless they stand in one stretch (pair_stretch). The
+ * comparisons and the matching's steps are bounded by the scope's size
+ * (a chain rewritten whole stays cheap). */
+static void pair_close(
+    const struct nr_ros_menu *mn, struct scope *s, long *hl, bool *kept)
+{
+	size_t nh = s->have.n, nt = s->want.n;
+	size_t *hs = nr_calloc(nh + 1, sizeof(*hs));
+	size_t *ws = nr_calloc(nt + 1, sizeof(*ws));
+	size_t *first = nr_calloc(nt + 2, sizeof(*first));
+	struct match m = { 0 };
+
+	stretches(s, kept, hs, ws);
+	m.c = close_pairs(mn, s, hl, hs, ws, first);
+	m.first = first;
+	m.hx = nr_calloc(nh + 1, sizeof(*m.hx));
+	m.seen = nr_calloc(nh + 1, sizeof(*m.seen));
+	m.steps = 8 * (first[nt + 1] + nh + nt);
+	for (size_t y = 0; y < nt; y++)
+		if (first[y] < first[y + 1])
+			augment(&m, y, y + 1);
+	for (size_t x = 0; x < nh; x++)
+		if (m.hx[x])
+			pair(s, hl, x, m.hx[x] - 1, T_EDITED);
+	in_place(s, hl, kept, hs, ws);
+	free(m.c);
+	free(m.hx);
+	free(m.seen);
+	free(first);
+	free(hs);
+	free(ws);
+}
+
 /* The longest common prefix of `have` and `want` none of whose items
  * equals an item after it in `have` (removing that one by selector would
  * take the kept copy too). */
@@ -834,6 +1025,34 @@ static size_t safe_prefix(const struct ilist *have, const struct ilist *want)
 				}
 	}
 	return pre;
+}
+
+/* Between two kept rules (anchors and rules edited in place), the rules
+ * left are paired in place (pair_stretch). */
+static void pair_stretches(
+    const struct nr_ros_menu *mn, struct scope *s, long *hl, const bool *kept)
+{
+	size_t hi = 0, ti = 0, nt = s->want.n;
+	size_t *hx = nr_calloc(s->have.n + 1, sizeof(*hx));
+	size_t *wy = nr_calloc(nt + 1, sizeof(*wy));
+
+	while (hi < s->have.n || ti < nt) {
+		size_t he = hi, te = ti, nh = 0, nw = 0;
+
+		for (; he < s->have.n && !kept[he]; he++)
+			if (hl[he] < 0)
+				hx[nh++] = he;
+		for (;
+		     te < nt && s->st[te] != T_ANCHOR && s->st[te] != T_PAIRED;
+		     te++)
+			if (s->st[te] == T_NEW)
+				wy[nw++] = te;
+		pair_stretch(mn, s, hl, hx, nh, wy, nw);
+		hi = he + 1;
+		ti = te + 1;
+	}
+	free(hx);
+	free(wy);
 }
 
 static void plan_scope(struct mplan *p, struct scope *s)
@@ -879,38 +1098,8 @@ static void plan_scope(struct mplan *p, struct scope *s)
 			s->st[ai[i]] = T_ANCHOR;
 			kept[a[i]] = true;
 		}
-	/* between two anchors, a changed rule is edited in place: a new
-	 * rule pairs with the first similar rule still unpaired among the
-	 * next PAIR_AHEAD after the last pair (pairs keep their order, so
-	 * none has to move; a rule removed or moved before an edited one
-	 * does not hide it) */
-	{
-		size_t hi = 0, ti = 0;
-
-		while (hi < s->have.n || ti < nt) {
-			size_t he = hi, te = ti;
-
-			while (he < s->have.n && !kept[he])
-				he++;
-			while (te < nt && s->st[te] != T_ANCHOR)
-				te++;
-			for (size_t x = hi, y = ti; x < he && y < te; y++) {
-				size_t k;
-
-				if (s->st[y] != T_NEW ||
-				    (k = pair_ahead(p->sm, s, hl, x, he,
-					 s->want.v[y])) == he)
-					continue;
-				s->st[y] = T_PAIRED;
-				s->link[y] = s->have.v[k];
-				hl[k] = (long)y;
-				x = k + 1;
-			}
-			hi = he + 1;
-			ti = te + 1;
-		}
-	}
-	pair_moved(p->sm, s, hl);
+	pair_close(p->sm, s, hl, kept);
+	pair_stretches(p->sm, s, hl, kept);
 	for (size_t i = 0; i < s->have.n; i++)
 		if (hl[i] < 0)
 			il_add(&s->rm, s->have.v[i]);
