@@ -848,6 +848,18 @@ static int cand_cmp(const void *a, const void *b)
 	return p->x < q->x ? -1 : p->x > q->x;
 }
 
+/* The closest first and, as close, those in one stretch first. */
+static int cand_best_cmp(const void *a, const void *b)
+{
+	const struct cand *p = a, *q = b;
+
+	if (p->cost != q->cost)
+		return p->cost < q->cost ? -1 : 1;
+	if (p->same != q->same)
+		return p->same ? -1 : 1;
+	return p->y < q->y ? -1 : p->y > q->y;
+}
+
 /* The stretch each rule stands in: the number of kept rules before it
  * (hs[] for the simulation's, ws[] for the desired). */
 static void stretches(
@@ -980,7 +992,8 @@ static void pair_close(
 	size_t nh = s->have.n, nt = s->want.n;
 	size_t *hs = nr_calloc(nh + 1, sizeof(*hs));
 	size_t *ws = nr_calloc(nt + 1, sizeof(*ws));
-	size_t *first = nr_calloc(nt + 2, sizeof(*first));
+	size_t *first = nr_calloc(nt + 2, sizeof(*first)), norder = 0;
+	struct cand *order = nr_calloc(nt + 1, sizeof(*order));
 	struct match m = { 0 };
 
 	stretches(s, kept, hs, ws);
@@ -989,14 +1002,21 @@ static void pair_close(
 	m.hx = nr_calloc(nh + 1, sizeof(*m.hx));
 	m.seen = nr_calloc(nh + 1, sizeof(*m.seen));
 	m.steps = 8 * (first[nt + 1] + nh + nt);
+	/* the desired rules with the closest candidates search first: of
+	 * two that want one rule, the closer gets it, as far as that
+	 * leaves as many pairs */
 	for (size_t y = 0; y < nt; y++)
 		if (first[y] < first[y + 1])
-			augment(&m, y, y + 1);
+			order[norder++] = m.c[first[y]];
+	qsort(order, norder, sizeof(*order), cand_best_cmp);
+	for (size_t i = 0; i < norder; i++)
+		augment(&m, order[i].y, order[i].y + 1);
 	for (size_t x = 0; x < nh; x++)
 		if (m.hx[x])
 			pair(s, hl, x, m.hx[x] - 1, T_EDITED);
 	in_place(s, hl, kept, hs, ws);
 	free(m.c);
+	free(order);
 	free(m.hx);
 	free(m.seen);
 	free(first);
