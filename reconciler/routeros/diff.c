@@ -23,6 +23,7 @@
 #include "lib/mem.h"
 #include "routeros/exec.h"
 #include "routeros/export.h"
+#include "routeros/intern.h"
 #include "routeros/parse.h"
 #include "routeros/quote.h"
 
@@ -760,9 +761,9 @@ static size_t edit_cost(const struct nr_ros_menu *mn,
 	return all > 0 && diff * 2 <= all ? diff : NOT_ALIKE;
 }
 
-/* A stretch's pairing table has at most STRETCH_CELLS cells (the rules
- * of a larger stretch are removed and added); a pair is worth PAIR_GAIN
- * less its edits, so more pairs always win over fewer edits. */
+/* A stretch's pairing table has at most STRETCH_CELLS cells (in a larger
+ * stretch only the close pairs of pair_close are made); a pair is worth
+ * PAIR_GAIN less its edits, so more pairs always win over fewer edits. */
 enum { STRETCH_CELLS = 1 << 16 };
 #define PAIR_GAIN (1L << 20)
 
@@ -824,7 +825,7 @@ static void pair_stretch(const struct nr_ros_menu *mn, struct scope *s,
 	free(best);
 }
 
-enum { PAIR_TRIES = 8, PAIR_CLOSE = 2 };
+enum { PAIR_TRIES = 64, PAIR_CLOSE = 2 };
 
 /* A possible pair: desired rule y, simulation rule x, the edits between,
  * and whether both stand in the same stretch between kept rules. */
@@ -876,6 +877,76 @@ static void stretches(
 	}
 }
 
+/* A property, name and value, as one hash (an unset value hashes as an
+ * empty one; edit_cost tells them apart). */
+static uint64_t prop_hash(const struct nr_ros_prop *p)
+{
+	const char *v = p->val ? p->val : "";
+	uint64_t k = nr_ros_strhash(p->key, strlen(p->key));
+
+	return (k ^ nr_ros_strhash(v, strlen(v))) * 0x9e3779b97f4a7c15ULL + k;
+}
+
+/* Rules with more properties get signatures for one left out only. */
+enum { SIG_PAIRS_MAX = 24 };
+
+/* A rule's signatures (*n of them; the caller frees them): the sum of
+ * its properties' hashes, and that sum less one or two of them, each
+ * way. Two rules that differ in at most two properties share a
+ * signature: each less the properties they differ in. */
+static uint64_t *signatures(const struct nr_ros_item *it, size_t *n)
+{
+	size_t np = it->props.n, k = 0;
+	uint64_t *ph = nr_calloc(np + 1, sizeof(*ph)), all = 0;
+	uint64_t *v = nr_calloc(
+	    1 + np + (np <= SIG_PAIRS_MAX ? np * np / 2 : 0), sizeof(*v));
+
+	for (size_t i = 0; i < np; i++) {
+		ph[i] = prop_hash(&it->props.v[i]);
+		all += ph[i];
+	}
+	v[k++] = all;
+	for (size_t i = 0; i < np; i++)
+		v[k++] = all - ph[i];
+	for (size_t i = 0; np <= SIG_PAIRS_MAX && i < np; i++)
+		for (size_t j = i + 1; j < np; j++)
+			v[k++] = all - ph[i] - ph[j];
+	free(ph);
+	*n = k;
+	return v;
+}
+
+/* A signature of simulation rule x. */
+struct sig {
+	uint64_t h;
+	size_t x;
+};
+
+static int sig_cmp(const void *a, const void *b)
+{
+	const struct sig *p = a, *q = b;
+
+	if (p->h != q->h)
+		return p->h < q->h ? -1 : 1;
+	return p->x < q->x ? -1 : p->x > q->x;
+}
+
+/* The first of the sorted v[0..n) whose hash is not below h. */
+static size_t sig_first(const struct sig *v, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Bipartite matching of desired to simulation rules over the
  * candidates (by desired rule: c[first[y]..first[y + 1])), one
  * augmenting path at a time: hx[x] is the desired rule x goes to (+1, 0:
@@ -904,32 +975,68 @@ static bool augment(struct match *m, size_t y, size_t search)
 	return false;
 }
 
+/* The signatures of the unpaired simulation rules, sorted; *n gets how
+ * many. */
+static struct sig *sig_index(const struct scope *s, const long *hl, size_t *n)
+{
+	struct sig *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t x = 0; x < s->have.n; x++) {
+		size_t k;
+		uint64_t *h;
+
+		if (hl[x] >= 0)
+			continue;
+		h = signatures(s->have.v[x], &k);
+		for (size_t i = 0; i < k; i++)
+			*NR_PUSH(v, *n, cap) = (struct sig){ h[i], x };
+		free(h);
+	}
+	if (*n)
+		qsort(v, *n, sizeof(*v), sig_cmp);
+	return v;
+}
+
 /* The candidate pairs of rules that differ in at most PAIR_CLOSE
- * properties, by desired rule (c[first[y]..first[y + 1])), at most
- * PAIR_TRIES comparisons per rule of the scope. */
+ * properties, by desired rule (c[first[y]..first[y + 1])): each new
+ * rule meets the unpaired rules that share a signature with it, those
+ * that differ in fewer properties first, at most PAIR_TRIES of them. */
 static struct cand *close_pairs(const struct nr_ros_menu *mn,
     const struct scope *s, const long *hl, const size_t *hs, const size_t *ws,
     size_t *first)
 {
-	size_t nh = s->have.n, nt = s->want.n, nfree = 0, nc = 0, cc = 0;
-	size_t budget = PAIR_TRIES * (nh + nt);
-	size_t *free_h = nr_calloc(nh + 1, sizeof(*free_h));
+	size_t nh = s->have.n, nt = s->want.n, nsig, nc = 0, cc = 0;
+	struct sig *idx = sig_index(s, hl, &nsig);
+	size_t *met = nr_calloc(nh + 1, sizeof(*met)); /* y + 1 that met x */
 	struct cand *c = NULL;
 
-	for (size_t x = 0; x < nh; x++)
-		if (hl[x] < 0)
-			free_h[nfree++] = x;
-	for (size_t y = 0; y < nt && nfree && budget; y++) {
+	for (size_t y = 0; y < nt && nsig; y++) {
+		size_t k, tries = 0;
+		uint64_t *h;
+
 		if (s->st[y] != T_NEW)
 			continue;
-		for (size_t f = 0; f < nfree && budget; f++, budget--) {
-			size_t x = free_h[f];
-			size_t cost = edit_cost(mn, s->have.v[x], s->want.v[y]);
+		h = signatures(s->want.v[y], &k);
+		for (size_t i = 0; i < k && tries < PAIR_TRIES; i++)
+			for (size_t e = sig_first(idx, nsig, h[i]);
+			     e < nsig && idx[e].h == h[i] && tries < PAIR_TRIES;
+			     e++) {
+				size_t x = idx[e].x, cost;
 
-			if (cost <= PAIR_CLOSE)
-				*NR_PUSH(c, nc, cc) =
-				    (struct cand){ cost, y, x, hs[x] == ws[y] };
-		}
+				if (met[x] == y + 1)
+					continue;
+				met[x] = y + 1;
+				tries++;
+				cost =
+				    edit_cost(mn, s->have.v[x], s->want.v[y]);
+				if (cost <= PAIR_CLOSE)
+					*NR_PUSH(c, nc, cc) = (struct cand){
+						cost, y, x, hs[x] == ws[y]
+					};
+			}
+		free(h);
 	}
 	if (nc)
 		qsort(c, nc, sizeof(*c), cand_cmp);
@@ -939,7 +1046,8 @@ static struct cand *close_pairs(const struct nr_ros_menu *mn,
 			i++;
 	}
 	first[nt + 1] = nc;
-	free(free_h);
+	free(idx);
+	free(met);
 	return c;
 }
 
@@ -977,15 +1085,17 @@ static void in_place(struct scope *s, const long *hl, bool *kept,
 	free(in);
 }
 
-/* Rules that differ in at most PAIR_CLOSE properties pair first, over
- * the whole scope: as many as can (a matching: an edited rule is
+/* Rules that differ in at most PAIR_CLOSE properties pair first, found
+ * by their signatures wherever they stand (close_pairs): as many as can (a matching: an edited rule is
  * edited, never removed and added again, when the chain would lack it
  * for a moment), each the closest it can, and, as close, in its stretch.
  * The pairs are edited, then moved (T_EDITED), or edited in place
  * (in_place). Less alike, a removal and an addition are what they look
- * like, unless they stand in one stretch (pair_stretch). The
- * comparisons and the matching's steps are bounded by the scope's size
- * (a chain rewritten whole stays cheap). */
+ * like, unless they stand in one stretch (pair_stretch). The work is
+ * bounded by the scope's size: PAIR_TRIES comparisons per desired rule
+ * (among many rules alike but for the same two properties, an edited
+ * one may miss its original and be removed and added), the matching's
+ * steps a multiple of the candidates. */
 static void pair_close(
     const struct nr_ros_menu *mn, struct scope *s, long *hl, bool *kept)
 {
@@ -1331,7 +1441,7 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 	size_t tail = nt;
 
 	for (size_t t = 0; t < nt; t++)
-		if (s->st[t] == T_PAIRED || s->st[t] == T_EDITED)
+		if (s->st[t] == T_PAIRED)
 			set_item(d, p->sm, s->link[t], s->want.v[t]);
 	/* new rules at the end of the scope are appended, in order */
 	while (tail > 0 && s->st[tail - 1] == T_NEW)
@@ -1343,6 +1453,10 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 
 		if (s->st[t] == T_ANCHOR || s->st[t] == T_PAIRED)
 			continue;
+		/* an edited rule that moves: edited right before, so it
+		 * stands changed where it was no longer than needed */
+		if (s->st[t] == T_EDITED)
+			set_item(d, p->sm, s->link[t], s->want.v[t]);
 		if (s->st[t] == T_MOVED || s->st[t] == T_EDITED) {
 			if (next ? scope_prev(p->sm, sc, s->name, next) ==
 				    s->link[t]

@@ -603,29 +603,47 @@ static int apply_args(struct xc *x, struct nr_ros_item *it,
 	return 0;
 }
 
-/* /system ntp client set servers=a,b: v7 keeps them in the servers
- * submenu, and exports them there. */
-/* An address given twice in /system ntp client's `servers=` fails, as
- * its second `add` would (the list names the servers submenu's keys). */
-static int ntp_servers_check(struct xc *x, const char *list)
+/* A part of a list value: `len` bytes at `s`. */
+struct part {
+	const char *s;
+	size_t len;
+};
+
+static int part_cmp(const void *a, const void *b)
 {
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ",");
+	const struct part *p = a, *q = b;
+	int c = memcmp(p->s, q->s, p->len < q->len ? p->len : q->len);
 
-		for (const char *q = p + n + (p[n] == ','); n && *q;) {
-			size_t k = strcspn(q, ",");
-
-			if (k == n && memcmp(p, q, n) == 0)
-				return fail(
-				    x, "failure: already have such address");
-			q += k + (q[k] == ',');
-		}
-		p += n + (p[n] == ',');
-	}
-	return 0;
+	return c ? c : (p->len > q->len) - (p->len < q->len);
 }
 
-/* `servers=` (checked) becomes the servers submenu's list. */
+/* An address given twice in /system ntp client's `servers=` fails, as
+ * its second `add` would (the list names the servers submenu's keys);
+ * sorted, a list of any length is checked at once. */
+static int ntp_servers_check(struct xc *x, const char *list)
+{
+	struct part *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len)
+			*NR_PUSH(v, n, cap) = (struct part){ p, len };
+		p += len + (p[len] == ',');
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), part_cmp);
+	for (size_t i = 1; i < n && !rc; i++)
+		if (part_cmp(&v[i - 1], &v[i]) == 0)
+			rc = fail(x, "failure: already have such address");
+	free(v);
+	return rc;
+}
+
+/* `servers=` (checked) becomes the servers submenu's list: v7 keeps
+ * them there, and exports them there. */
 static void ntp_servers(struct xc *x, const char *list)
 {
 	struct nr_ros_menu *s =
