@@ -1004,6 +1004,7 @@ static void test_edits_stay_edits(void **state)
 		free(b);
 	}
 }
+
 /* B from a corpus file's fmt: drop, alter and reorder lines. */
 static char *derive(const char *fmt, uint64_t *s)
 {
