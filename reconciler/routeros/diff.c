@@ -729,6 +729,23 @@ static void lis(const size_t *a, size_t n, bool *in)
 	free(prev);
 }
 
+/* Of the pairs (simulation rule a[i], desired rule ay[i]), in desired
+ * order, the most whose simulation rules are in order too stay where
+ * they are: state `st`, and kept[]. */
+static void keep_in_order(struct scope *s, bool *kept, const size_t *a,
+    const size_t *ay, size_t n, int st)
+{
+	bool *in = nr_calloc(n + 1, sizeof(*in));
+
+	lis(a, n, in);
+	for (size_t i = 0; i < n; i++)
+		if (in[i]) {
+			s->st[ay[i]] = (unsigned char)st;
+			kept[a[i]] = true;
+		}
+	free(in);
+}
+
 #define NOT_ALIKE SIZE_MAX
 
 /* How many properties differ between `have` and `want`, when `have` can
@@ -1060,7 +1077,6 @@ static void in_place(struct scope *s, const long *hl, bool *kept,
 	size_t *xof = nr_calloc(nt + 1, sizeof(*xof)); /* x + 1, or 0 */
 	size_t *a = nr_calloc(nt + 1, sizeof(*a));
 	size_t *ay = nr_calloc(nt + 1, sizeof(*ay));
-	bool *in = nr_calloc(nt + 1, sizeof(*in));
 
 	for (size_t x = 0; x < s->have.n; x++) {
 		long y = hl[x];
@@ -1073,29 +1089,24 @@ static void in_place(struct scope *s, const long *hl, bool *kept,
 			a[n] = xof[y] - 1;
 			ay[n++] = y;
 		}
-	lis(a, n, in);
-	for (size_t i = 0; i < n; i++)
-		if (in[i]) {
-			s->st[ay[i]] = T_PAIRED;
-			kept[a[i]] = true;
-		}
+	keep_in_order(s, kept, a, ay, n, T_PAIRED);
 	free(xof);
 	free(a);
 	free(ay);
-	free(in);
 }
 
 /* Rules that differ in at most PAIR_CLOSE properties pair first, found
- * by their signatures wherever they stand (close_pairs): as many as can (a matching: an edited rule is
- * edited, never removed and added again, when the chain would lack it
- * for a moment), each the closest it can, and, as close, in its stretch.
- * The pairs are edited, then moved (T_EDITED), or edited in place
- * (in_place). Less alike, a removal and an addition are what they look
- * like, unless they stand in one stretch (pair_stretch). The work is
- * bounded by the scope's size: PAIR_TRIES comparisons per desired rule
- * (among many rules alike but for the same two properties, an edited
- * one may miss its original and be removed and added), the matching's
- * steps a multiple of the candidates. */
+ * by their signatures wherever they stand (close_pairs): as many as can
+ * (a matching: an edited rule is edited, never removed and added again,
+ * when the chain would lack it for a moment), each the closest it can,
+ * and, as close, in its stretch. The pairs are edited right before they
+ * are moved (T_EDITED), or edited in place (in_place). Less alike, a
+ * removal and an addition are what they look like, unless they stand
+ * in one stretch (pair_stretch). The work is bounded by the scope's
+ * size: PAIR_TRIES comparisons per desired rule (among many rules alike
+ * but for the same two properties, an edited one may miss its original
+ * and be removed and added), the matching's steps a multiple of the
+ * candidates. */
 static void pair_close(
     const struct nr_ros_menu *mn, struct scope *s, long *hl, bool *kept)
 {
@@ -1191,7 +1202,6 @@ static void plan_scope(struct mplan *p, struct scope *s)
 	size_t nt = s->want.n, nm = 0;
 	size_t *a = nr_calloc(nt + 1, sizeof(*a)),
 	       *ai = nr_calloc(nt + 1, sizeof(*ai));
-	bool *in = nr_calloc(nt + 1, sizeof(*in));
 	bool *kept = nr_calloc(s->have.n + 1, sizeof(*kept));
 	long *hl = nr_calloc(s->have.n + 1, sizeof(*hl));
 
@@ -1222,12 +1232,7 @@ static void plan_scope(struct mplan *p, struct scope *s)
 		a[nm] = e->idx;
 		ai[nm++] = t;
 	}
-	lis(a, nm, in);
-	for (size_t i = 0; i < nm; i++)
-		if (in[i]) {
-			s->st[ai[i]] = T_ANCHOR;
-			kept[a[i]] = true;
-		}
+	keep_in_order(s, kept, a, ai, nm, T_ANCHOR);
 	pair_close(p->sm, s, hl, kept);
 	pair_stretches(p->sm, s, hl, kept);
 	for (size_t i = 0; i < s->have.n; i++)
@@ -1240,7 +1245,6 @@ out:
 	sent_free(w, nt);
 	free(a);
 	free(ai);
-	free(in);
 	free(kept);
 	free(hl);
 }
