@@ -842,7 +842,7 @@ static void pair_stretch(const struct nr_ros_menu *mn, struct scope *s,
 	free(best);
 }
 
-enum { PAIR_TRIES = 64, PAIR_CLOSE = 2 };
+enum { PAIR_TRIES = 64, PAIR_LOOKS = 1024, PAIR_CLOSE = 2 };
 
 /* A possible pair: desired rule y, simulation rule x, the edits between,
  * and whether both stand in the same stretch between kept rules. */
@@ -909,9 +909,11 @@ enum { SIG_PAIRS_MAX = 24 };
 
 /* A rule's signatures (*n of them; the caller frees them): the sum of
  * its properties' hashes, and that sum less one or two of them, each
- * way. Two rules that differ in at most two properties share a
- * signature: each less the properties they differ in. */
-static uint64_t *signatures(const struct nr_ros_item *it, size_t *n)
+ * way (less one only, for a rule of more than SIG_PAIRS_MAX). Two rules
+ * that differ in at most two properties share a signature: each less
+ * the properties they differ in (unless one of them has more than
+ * SIG_PAIRS_MAX properties and they differ in two). */
+static uint64_t *signatures(size_t *n, const struct nr_ros_item *it)
 {
 	size_t np = it->props.n, k = 0;
 	uint64_t *ph = nr_calloc(np + 1, sizeof(*ph)), all = 0;
@@ -967,16 +969,25 @@ static size_t sig_first(const struct sig *v, size_t n, uint64_t h)
 /* Bipartite matching of desired to simulation rules over the
  * candidates (by desired rule: c[first[y]..first[y + 1])), one
  * augmenting path at a time: hx[x] is the desired rule x goes to (+1, 0:
- * none), seen[x] the search that last visited x, steps what the
- * searches may still spend. */
+ * none), seen[x] the search that last visited x, steps what the current
+ * search may still spend (MATCH_STEPS each: one crowd of rules alike
+ * cannot starve the others). */
 struct match {
 	struct cand *c;
 	const size_t *first;
 	size_t *hx, *seen, steps;
 };
 
+enum { MATCH_STEPS = 4096 };
+
 static bool augment(struct match *m, size_t y, size_t search)
 {
+	/* a free candidate first: most searches end there */
+	for (size_t i = m->first[y]; i < m->first[y + 1]; i++)
+		if (!m->hx[m->c[i].x]) {
+			m->hx[m->c[i].x] = y + 1;
+			return true;
+		}
 	for (size_t i = m->first[y]; i < m->first[y + 1] && m->steps; i++) {
 		size_t x = m->c[i].x;
 
@@ -984,7 +995,7 @@ static bool augment(struct match *m, size_t y, size_t search)
 		if (m->seen[x] == search)
 			continue;
 		m->seen[x] = search;
-		if (!m->hx[x] || augment(m, m->hx[x] - 1, search)) {
+		if (augment(m, m->hx[x] - 1, search)) {
 			m->hx[x] = y + 1;
 			return true;
 		}
@@ -994,7 +1005,7 @@ static bool augment(struct match *m, size_t y, size_t search)
 
 /* The signatures of the unpaired simulation rules, sorted; *n gets how
  * many. */
-static struct sig *sig_index(const struct scope *s, const long *hl, size_t *n)
+static struct sig *sig_index(size_t *n, const struct scope *s, const long *hl)
 {
 	struct sig *v = NULL;
 	size_t cap = 0;
@@ -1006,7 +1017,7 @@ static struct sig *sig_index(const struct scope *s, const long *hl, size_t *n)
 
 		if (hl[x] >= 0)
 			continue;
-		h = signatures(s->have.v[x], &k);
+		h = signatures(&k, s->have.v[x]);
 		for (size_t i = 0; i < k; i++)
 			*NR_PUSH(v, *n, cap) = (struct sig){ h[i], x };
 		free(h);
@@ -1018,40 +1029,44 @@ static struct sig *sig_index(const struct scope *s, const long *hl, size_t *n)
 
 /* The candidate pairs of rules that differ in at most PAIR_CLOSE
  * properties, by desired rule (c[first[y]..first[y + 1])): each new
- * rule meets the unpaired rules that share a signature with it, those
- * that differ in fewer properties first, at most PAIR_TRIES of them. */
+ * rule meets the unpaired rules that share a signature with it (its own
+ * signatures whole first, then less one property, then less two), until
+ * PAIR_TRIES of them are close enough or PAIR_LOOKS were looked at. */
 static struct cand *close_pairs(const struct nr_ros_menu *mn,
     const struct scope *s, const long *hl, const size_t *hs, const size_t *ws,
     size_t *first)
 {
 	size_t nh = s->have.n, nt = s->want.n, nsig, nc = 0, cc = 0;
-	struct sig *idx = sig_index(s, hl, &nsig);
+	struct sig *idx = sig_index(&nsig, s, hl);
 	size_t *met = nr_calloc(nh + 1, sizeof(*met)); /* y + 1 that met x */
 	struct cand *c = NULL;
 
 	for (size_t y = 0; y < nt && nsig; y++) {
-		size_t k, tries = 0;
+		size_t k, found = 0, looks = 0;
 		uint64_t *h;
 
 		if (s->st[y] != T_NEW)
 			continue;
-		h = signatures(s->want.v[y], &k);
-		for (size_t i = 0; i < k && tries < PAIR_TRIES; i++)
+		h = signatures(&k, s->want.v[y]);
+		for (size_t i = 0; i < k && found < PAIR_TRIES; i++)
 			for (size_t e = sig_first(idx, nsig, h[i]);
-			     e < nsig && idx[e].h == h[i] && tries < PAIR_TRIES;
+			     e < nsig && idx[e].h == h[i] &&
+			     found < PAIR_TRIES && looks < PAIR_LOOKS;
 			     e++) {
 				size_t x = idx[e].x, cost;
 
 				if (met[x] == y + 1)
 					continue;
 				met[x] = y + 1;
-				tries++;
+				looks++;
 				cost =
 				    edit_cost(mn, s->have.v[x], s->want.v[y]);
-				if (cost <= PAIR_CLOSE)
+				if (cost <= PAIR_CLOSE) {
 					*NR_PUSH(c, nc, cc) = (struct cand){
 						cost, y, x, hs[x] == ws[y]
 					};
+					found++;
+				}
 			}
 		free(h);
 	}
@@ -1103,10 +1118,11 @@ static void in_place(struct scope *s, const long *hl, bool *kept,
  * are moved (T_EDITED), or edited in place (in_place). Less alike, a
  * removal and an addition are what they look like, unless they stand
  * in one stretch (pair_stretch). The work is bounded by the scope's
- * size: PAIR_TRIES comparisons per desired rule (among many rules alike
- * but for the same two properties, an edited one may miss its original
- * and be removed and added), the matching's steps a multiple of the
- * candidates. */
+ * size: PAIR_LOOKS comparisons per desired rule, MATCH_STEPS steps per
+ * search. Where those run out (a rule among more than a thousand alike
+ * but for the same two properties; a crowd of rules competing for the
+ * same originals), or a rule of more than SIG_PAIRS_MAX properties
+ * differs in two, an edited rule may be removed and added. */
 static void pair_close(
     const struct nr_ros_menu *mn, struct scope *s, long *hl, bool *kept)
 {
@@ -1122,7 +1138,6 @@ static void pair_close(
 	m.first = first;
 	m.hx = nr_calloc(nh + 1, sizeof(*m.hx));
 	m.seen = nr_calloc(nh + 1, sizeof(*m.seen));
-	m.steps = 8 * (first[nt + 1] + nh + nt);
 	/* the desired rules with the closest candidates search first: of
 	 * two that want one rule, the closer gets it, as far as that
 	 * leaves as many pairs */
@@ -1130,8 +1145,10 @@ static void pair_close(
 		if (first[y] < first[y + 1])
 			order[norder++] = m.c[first[y]];
 	qsort(order, norder, sizeof(*order), cand_best_cmp);
-	for (size_t i = 0; i < norder; i++)
+	for (size_t i = 0; i < norder; i++) {
+		m.steps = MATCH_STEPS;
 		augment(&m, order[i].y, order[i].y + 1);
+	}
 	for (size_t x = 0; x < nh; x++)
 		if (m.hx[x])
 			pair(s, hl, x, m.hx[x] - 1, T_EDITED);
@@ -1497,7 +1514,7 @@ static int part_cmp(const void *key, const void *name)
 }
 
 /* The names of the items to add, sorted; *n gets how many. */
-static const char **added_names(const struct ilist *add, size_t *n)
+static const char **added_names(size_t *n, const struct ilist *add)
 {
 	const char **v = nr_calloc(add->n + 1, sizeof(*v));
 
@@ -1541,7 +1558,7 @@ static void run_menu(struct dx *d, struct mplan *p)
 {
 	bool *late = nr_calloc(p->set_have.n + 1, sizeof(*late));
 	size_t nnames;
-	const char **names = added_names(&p->add, &nnames);
+	const char **names = added_names(&nnames, &p->add);
 
 	sync_builtins(d, p);
 	for (size_t i = 0; i < p->set_have.n && !d->rc; i++) {
