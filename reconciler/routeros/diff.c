@@ -1213,6 +1213,56 @@ static void pair_stretches(
 	free(wy);
 }
 
+/* Rebuild a scope: keep the common prefix, remove the rest and add the
+ * desired rules after it (identical rules that a selector cannot tell
+ * apart, where keeping them would name one alone). */
+static void plan_rebuild(struct scope *s)
+{
+	s->rebuild = true;
+	s->prefix = safe_prefix(&s->have, &s->want);
+	s->rm.n = 0;
+	for (size_t i = s->prefix; i < s->have.n; i++)
+		il_add(&s->rm, s->have.v[i]);
+}
+
+/* With identical rules in a scope, a selector names all copies at once:
+ * a plan stands only when no command names one of them alone. Each
+ * group of copies in the simulation (h, sorted) is kept in place whole
+ * or removed whole, the copies desired (w, sorted) are all kept in
+ * place, and no rule is placed before one of them. */
+static bool dups_safe(const struct scope *s, const struct sent *h,
+    const struct sent *w, const long *hl)
+{
+	size_t nt = s->want.n;
+	bool *dup = nr_calloc(nt + 1, sizeof(*dup)), ok = true;
+
+	for (size_t i = 0, e; ok && i < s->have.n; i = e) {
+		size_t gone = 0, anchored = 0;
+
+		for (e = i; e < s->have.n && sent_what(&h[i], &h[e]) == 0;
+		     e++) {
+			long y = hl[h[e].idx];
+
+			gone += y < 0;
+			anchored += y >= 0 && s->st[y] == T_ANCHOR;
+		}
+		ok = e - i == 1 || gone == e - i || anchored == e - i;
+	}
+	for (size_t i = 0, e; ok && i < nt; i = e) {
+		for (e = i + 1; e < nt && sent_what(&w[i], &w[e]) == 0; e++)
+			;
+		for (size_t k = i; e - i > 1 && k < e; k++) {
+			dup[w[k].idx] = true;
+			ok = ok && s->st[w[k].idx] == T_ANCHOR;
+		}
+	}
+	for (size_t t = 0; ok && t + 1 < nt; t++)
+		ok = !dup[t + 1] || s->st[t] == T_ANCHOR ||
+		    s->st[t] == T_PAIRED;
+	free(dup);
+	return ok;
+}
+
 static void plan_scope(struct mplan *p, struct scope *s)
 {
 	struct sent *h = cindex(&s->have), *w = cindex(&s->want);
@@ -1224,16 +1274,8 @@ static void plan_scope(struct mplan *p, struct scope *s)
 
 	s->link = nr_calloc(nt + 1, sizeof(*s->link));
 	s->st = nr_calloc(nt + 1, 1);
-	if (has_dups(h, s->have.n) || has_dups(w, nt)) {
-		size_t pre = safe_prefix(&s->have, &s->want);
-
-		s->rebuild = true;
-		s->prefix = pre;
-		for (size_t i = pre; i < s->have.n; i++)
-			il_add(&s->rm, s->have.v[i]);
-		goto out;
-	}
-	/* equal rules: the longest run already in order stays put */
+	/* equal rules: the longest run already in order stays put (the
+	 * k-th of identical copies desired goes with the k-th there) */
 	for (size_t i = 0; i < s->have.n; i++)
 		hl[i] = -1;
 	for (size_t t = 0; t < nt; t++) {
@@ -1257,7 +1299,11 @@ static void plan_scope(struct mplan *p, struct scope *s)
 			il_add(&s->rm, s->have.v[i]);
 	/* never empty a scope that is to keep rules, even for a moment */
 	s->late = s->rm.n == s->have.n && nt > 0;
-out:
+	if ((has_dups(h, s->have.n) || has_dups(w, nt)) &&
+	    !dups_safe(s, h, w, hl)) {
+		s->late = false;
+		plan_rebuild(s);
+	}
 	sent_free(h, s->have.n);
 	sent_free(w, nt);
 	free(a);

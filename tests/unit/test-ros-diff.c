@@ -304,6 +304,29 @@ static void test_golden_edit_and_move(void **state)
 	    "action=drop chain=input connection-state=\"\" ]\n");
 }
 
+/* Two identical rules in a chain, kept as they are: another rule's
+ * edit is a `set`, not the chain after the common prefix removed and
+ * added again (a review's case: the final drop went for a moment). */
+static void test_golden_identical_rules_kept(void **state)
+{
+	(void)state;
+	golden("/ip firewall filter\n"
+	       "add chain=input connection-state=established,related\n"
+	       "add action=drop chain=input comment=wan in-interface=ether1\n"
+	       "add chain=input protocol=icmp\n"
+	       "add chain=input protocol=icmp\n"
+	       "add action=drop chain=input\n",
+	    "/ip firewall filter\n"
+	    "add chain=input comment=est "
+	    "connection-state=established,related\n"
+	    "add action=drop chain=input comment=wan in-interface=ether1\n"
+	    "add chain=input protocol=icmp\n"
+	    "add chain=input protocol=icmp\n"
+	    "add action=drop chain=input\n",
+	    "/ip firewall filter set [ find where chain=input "
+	    "connection-state=\"established,related\" ] comment=est\n");
+}
+
 /* Items that share a natural key (a model can hold them; no script
  * makes them) pair by sorting, not through the index: the diff from
  * such a model finds a script, which it checks reaches the target. */
@@ -1221,6 +1244,7 @@ int main(void)
 		cmocka_unit_test(test_golden_kinds),
 		cmocka_unit_test(test_golden_edit_after_removal),
 		cmocka_unit_test(test_golden_edit_and_move),
+		cmocka_unit_test(test_golden_identical_rules_kept),
 		cmocka_unit_test(test_edits_stay_edits),
 		cmocka_unit_test(test_crowds),
 		cmocka_unit_test(test_key_held_twice),
