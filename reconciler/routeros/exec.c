@@ -490,10 +490,15 @@ static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
 	const char *k = ref_key(x->mn);
 	char ib[16], ob[16];
 	const char *n;
+	bool by_name;
 
 	if (!it->builtin || !it->bsel || !nr_ros_props_find(props, k) ||
 	    !(n = eff(x->mn, it, props, k, ib)) || !*n)
 		return 0;
+	/* the name another such has now matters between two made by name
+	 * only: either order of their lines must read back the same */
+	by_name = nr_ros_props_find(&it->base, k) &&
+	    !nr_ros_props_find(&it->base, "default-name");
 	for (size_t i = 0; i < x->mn->n; i++) {
 		const struct nr_ros_item *o = x->mn->v[i];
 		const struct nr_ros_prop *made;
@@ -504,7 +509,7 @@ static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
 		    nr_ros_props_find(&o->base, "default-name"))
 			continue;
 		on = nr_ros_item_get(x->mn, o, k, ob);
-		if ((on && strcmp(on, n) == 0) ||
+		if ((by_name && on && strcmp(on, n) == 0) ||
 		    (made->val && strcmp(made->val, n) == 0))
 			return fail(x, "failure: already have such %s", k);
 	}

@@ -1,0 +1,2 @@
+set 0 name=all
+set = name=all
