@@ -40,6 +40,11 @@ char *nr_strndup(const char *s, size_t n)
 	return check(strndup(s, n));
 }
 
+int nr_strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 char *nr_asprintf(const char *fmt, ...)
 {
 	va_list ap;

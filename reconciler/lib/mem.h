@@ -11,6 +11,8 @@ void *nr_realloc(void *p, size_t n);
 char *nr_strdup(const char *s);
 char *nr_strndup(const char *s, size_t n);
 char *nr_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* strcmp for qsort and bsearch over an array of strings. */
+int nr_strp_cmp(const void *a, const void *b);
 
 /* Make room for one more element in the array `*v` of `*n` elements of
  * `size` bytes, with capacity `*cap`; returns the new (zeroed) slot. */

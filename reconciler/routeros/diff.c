@@ -454,14 +454,6 @@ static struct sent *cfind(struct sent *c, size_t n, const struct sent *s)
 	return NULL;
 }
 
-static bool has_dups(const struct sent *c, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		if (sent_what(&c[i - 1], &c[i]) == 0)
-			return true;
-	return false;
-}
-
 /* Multiset match: desired items without a live equal are added; live
  * items whose content is wanted fewer times are removed (all copies: a
  * selector cannot tell copies apart) and the wanted copies re-added. */
@@ -1219,6 +1211,7 @@ static void pair_stretches(
 static void plan_rebuild(struct scope *s)
 {
 	s->rebuild = true;
+	s->late = false;
 	s->prefix = safe_prefix(&s->have, &s->want);
 	s->rm.n = 0;
 	for (size_t i = s->prefix; i < s->have.n; i++)
@@ -1285,9 +1278,7 @@ static void plan_scope(struct mplan *p, struct scope *s)
 		if (!e)
 			continue;
 		e->used = true;
-		s->link[t] = s->have.v[e->idx];
-		s->st[t] = T_MOVED;
-		hl[e->idx] = (long)t;
+		pair(s, hl, e->idx, t, T_MOVED);
 		a[nm] = e->idx;
 		ai[nm++] = t;
 	}
@@ -1299,11 +1290,8 @@ static void plan_scope(struct mplan *p, struct scope *s)
 			il_add(&s->rm, s->have.v[i]);
 	/* never empty a scope that is to keep rules, even for a moment */
 	s->late = s->rm.n == s->have.n && nt > 0;
-	if ((has_dups(h, s->have.n) || has_dups(w, nt)) &&
-	    !dups_safe(s, h, w, hl)) {
-		s->late = false;
+	if (!dups_safe(s, h, w, hl))
 		plan_rebuild(s);
-	}
 	sent_free(h, s->have.n);
 	sent_free(w, nt);
 	free(a);
@@ -1539,11 +1527,6 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 			remove_item(d, p->sm, s->rm.v[k]);
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* A part of a list value: `len` bytes at `s`. */
 struct part {
 	const char *s;
@@ -1572,7 +1555,7 @@ static const char **added_names(size_t *n, const struct ilist *add)
 		if (p && p->val && *p->val)
 			v[(*n)++] = p->val;
 	}
-	qsort(v, *n, sizeof(*v), str_cmp);
+	qsort(v, *n, sizeof(*v), nr_strp_cmp);
 	return v;
 }
 

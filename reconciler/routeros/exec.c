@@ -479,6 +479,17 @@ static int check_key(struct xc *x, const struct nr_ros_item *it,
 	return rc;
 }
 
+/* The name (ref_key `k`) a built-in was made by, as its base holds it;
+ * NULL when it was not (made by number, or one addressed by
+ * default-name). */
+static const struct nr_ros_prop *made_name(
+    const struct nr_ros_item *it, const char *k)
+{
+	if (!it->builtin || nr_ros_props_find(&it->base, "default-name"))
+		return NULL;
+	return nr_ros_props_find(&it->base, k);
+}
+
 /* Exports name some built-ins by their names (`set [ find name=x ]`,
  * `set x`; ref_key): a built-in renamed to the name such a one has, or
  * had when it was made, would make that one's selector name both. Those
@@ -490,23 +501,19 @@ static int check_builtin_name(struct xc *x, const struct nr_ros_item *it,
 	const char *k = ref_key(x->mn);
 	char ib[16], ob[16];
 	const char *n;
-	bool by_name;
+	/* the name another such has now matters between two made by name
+	 * only: either order of their lines must read back the same */
+	bool by_name = made_name(it, k) != NULL;
 
 	if (!it->builtin || !it->bsel || !nr_ros_props_find(props, k) ||
 	    !(n = eff(x->mn, it, props, k, ib)) || !*n)
 		return 0;
-	/* the name another such has now matters between two made by name
-	 * only: either order of their lines must read back the same */
-	by_name = nr_ros_props_find(&it->base, k) &&
-	    !nr_ros_props_find(&it->base, "default-name");
 	for (size_t i = 0; i < x->mn->n; i++) {
 		const struct nr_ros_item *o = x->mn->v[i];
-		const struct nr_ros_prop *made;
+		const struct nr_ros_prop *made = made_name(o, k);
 		const char *on;
 
-		made = o->builtin ? nr_ros_props_find(&o->base, k) : NULL;
-		if (o == it || !o->bsel || !made ||
-		    nr_ros_props_find(&o->base, "default-name"))
+		if (o == it || !o->bsel || !made)
 			continue;
 		on = nr_ros_item_get(x->mn, o, k, ob);
 		if ((by_name && on && strcmp(on, n) == 0) ||
@@ -608,40 +615,35 @@ static int apply_args(struct xc *x, struct nr_ros_item *it,
 	return 0;
 }
 
-/* A part of a list value: `len` bytes at `s`. */
-struct part {
-	const char *s;
-	size_t len;
-};
-
-static int part_cmp(const void *a, const void *b)
+/* Appends the non-empty parts of a list value (`a,b`) to *names, as
+ * copies. */
+static void add_names(char ***names, size_t *n, size_t *cap, const char *list)
 {
-	const struct part *p = a, *q = b;
-	int c = memcmp(p->s, q->s, p->len < q->len ? p->len : q->len);
+	for (const char *p = list; *p;) {
+		size_t k = strcspn(p, ",");
 
-	return c ? c : (p->len > q->len) - (p->len < q->len);
+		if (k)
+			*NR_PUSH(*names, *n, *cap) = nr_strndup(p, k);
+		p += k + (p[k] == ',');
+	}
 }
 
-/* An address given twice in /system ntp client's `servers=` fails, as
- * its second `add` would (the list names the servers submenu's keys);
- * sorted, a list of any length is checked at once. */
-static int ntp_servers_check(struct xc *x, const char *list)
+/* An address given twice in /system ntp client's `servers=` (its
+ * non-empty parts, `names`) fails, as its second `add` would (the list
+ * names the servers submenu's keys); sorted, a list of any length is
+ * checked at once. */
+static int ntp_servers_check(struct xc *x, char *const *names, size_t n)
 {
-	struct part *v = NULL;
-	size_t n = 0, cap = 0;
+	char **v;
 	int rc = 0;
 
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-
-		if (len)
-			*NR_PUSH(v, n, cap) = (struct part){ p, len };
-		p += len + (p[len] == ',');
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), part_cmp);
+	if (n < 2)
+		return 0;
+	v = nr_calloc(n, sizeof(*v));
+	memcpy(v, names, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), nr_strp_cmp);
 	for (size_t i = 1; i < n && !rc; i++)
-		if (part_cmp(&v[i - 1], &v[i]) == 0)
+		if (strcmp(v[i - 1], v[i]) == 0)
 			rc = fail(x, "failure: already have such address");
 	free(v);
 	return rc;
@@ -649,25 +651,18 @@ static int ntp_servers_check(struct xc *x, const char *list)
 
 /* `servers=` (checked) becomes the servers submenu's list: v7 keeps
  * them there, and exports them there. */
-static void ntp_servers(struct xc *x, const char *list)
+static void ntp_servers(struct xc *x, char *const *names, size_t n)
 {
 	struct nr_ros_menu *s =
 	    nr_ros_model_menu(x->m, "/system ntp client servers");
 
 	while (s->n)
 		nr_ros_menu_remove_at(s, s->n - 1);
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ",");
-		char *addr = nr_strndup(p, n);
+	for (size_t i = 0; i < n; i++) {
+		struct nr_ros_item *it = nr_ros_item_new(x->m, s, s->n);
 
-		if (n) {
-			struct nr_ros_item *it = nr_ros_item_new(x->m, s, s->n);
-
-			nr_ros_props_put(&it->props, "address", addr);
-			nr_ros_menu_reindex(s, it);
-		}
-		free(addr);
-		p += n + (p[n] == ',');
+		nr_ros_props_put(&it->props, "address", names[i]);
+		nr_ros_menu_reindex(s, it);
 	}
 	x->m->last = x->mn;
 }
@@ -750,11 +745,15 @@ static int do_set(struct xc *x)
 	struct items t = { 0 };
 	struct nr_ros_props *next = NULL;
 	const struct nr_ros_arg *servers = NULL;
+	char **srv = NULL;
+	size_t nsrv = 0, csrv = 0;
 	int rc = targets(x, &t);
 
 	if (!rc && strcmp(x->mn->path, "/system ntp client") == 0 &&
-	    (servers = nr_ros_cmd_arg(x->c, "servers")) && servers->val)
-		rc = ntp_servers_check(x, servers->val);
+	    (servers = nr_ros_cmd_arg(x->c, "servers")) && servers->val) {
+		add_names(&srv, &nsrv, &csrv, servers->val);
+		rc = ntp_servers_check(x, srv, nsrv);
+	}
 	/* one key value cannot go to several items */
 	for (size_t k = 0; !rc && t.n > 1 && nr_ros_menu_unique_keys(x->mn) &&
 	     k < x->mn->nkeys;
@@ -784,7 +783,7 @@ static int do_set(struct xc *x)
 	}
 	/* every check passed: now the changes */
 	if (!rc && servers && servers->val)
-		ntp_servers(x, servers->val);
+		ntp_servers(x, srv, nsrv);
 	for (size_t i = 0; i < t.n && next; i++) {
 		if (!rc) {
 			nr_ros_props_release(&t.v[i]->props);
@@ -794,6 +793,9 @@ static int do_set(struct xc *x)
 			nr_ros_props_release(&next[i]);
 		}
 	}
+	for (size_t i = 0; i < nsrv; i++)
+		free(srv[i]);
+	free(srv);
 	free(next);
 	free(t.v);
 	return rc;
@@ -830,17 +832,6 @@ static int do_remove(struct xc *x)
 		nr_ros_menu_remove_at(x->mn, nr_ros_menu_index(x->mn, t.v[i]));
 	free(t.v);
 	return rc;
-}
-
-static void add_names(char ***names, size_t *n, size_t *cap, const char *list)
-{
-	for (const char *p = list; *p;) {
-		size_t k = strcspn(p, ",");
-
-		if (k)
-			*NR_PUSH(*names, *n, *cap) = nr_strndup(p, k);
-		p += k + (p[k] == ',');
-	}
 }
 
 static int do_unset(struct xc *x)

@@ -402,6 +402,21 @@ static void test_replace_disk_full(void **state)
 	free(want);
 }
 
+/* Whether each of DIR/names[0..n) is there (`there`) or gone. */
+static void assert_there(
+    const char *dir, const char *const *names, size_t n, bool there)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = nr_asprintf("%s/%s", dir, names[i]);
+
+		if (there)
+			assert_int_equal(access(p, F_OK), 0);
+		else
+			assert_int_not_equal(access(p, F_OK), 0);
+		free(p);
+	}
+}
+
 /* The temporary files a kill between write and rename leaves beside a
  * target go, and nothing else: not the target, not another file's
  * temporary, not a name that only looks alike. */
@@ -411,32 +426,24 @@ static void test_clean_temps(void **state)
 	static const char *const stay[] = { "motd", ".motd", ".motd.netrec-",
 		".motd.netrec-abc", ".motd.netrec-abcdefg",
 		".other.netrec-AbC123", "motd.netrec-AbC123" };
+	static const char *const gone[] = { ".motd.netrec-AbC123",
+		".motd.netrec-zz9_ZZ" };
 	char *path = nr_asprintf("%s/motd", f->dir);
 	char *p;
 
-	for (size_t i = 0; i < sizeof(stay) / sizeof(*stay); i++) {
+	for (size_t i = 0; i < NR_ARRAY_SIZE(stay); i++) {
 		p = nr_asprintf("%s/%s", f->dir, stay[i]);
 		nr_test_write(p, "x");
 		free(p);
 	}
-	p = nr_asprintf("%s/.motd.netrec-AbC123", f->dir);
-	nr_test_write(p, "half");
-	free(p);
-	p = nr_asprintf("%s/.motd.netrec-zz9_ZZ", f->dir);
-	nr_test_write(p, "half");
-	free(p);
-	nr_file_clean_temps(path);
-	for (size_t i = 0; i < sizeof(stay) / sizeof(*stay); i++) {
-		p = nr_asprintf("%s/%s", f->dir, stay[i]);
-		assert_int_equal(access(p, F_OK), 0);
+	for (size_t i = 0; i < NR_ARRAY_SIZE(gone); i++) {
+		p = nr_asprintf("%s/%s", f->dir, gone[i]);
+		nr_test_write(p, "half");
 		free(p);
 	}
-	p = nr_asprintf("%s/.motd.netrec-AbC123", f->dir);
-	assert_int_not_equal(access(p, F_OK), 0);
-	free(p);
-	p = nr_asprintf("%s/.motd.netrec-zz9_ZZ", f->dir);
-	assert_int_not_equal(access(p, F_OK), 0);
-	free(p);
+	nr_file_clean_temps(path);
+	assert_there(f->dir, stay, NR_ARRAY_SIZE(stay), true);
+	assert_there(f->dir, gone, NR_ARRAY_SIZE(gone), false);
 	/* a folder that does not exist is no error */
 	p = nr_asprintf("%s/nosuch/motd", f->dir);
 	nr_file_clean_temps(p);
@@ -483,16 +490,8 @@ static void test_clean_temps_under(void **state)
 	assert_int_equal(symlink("../out", p), 0);
 	free(p);
 	nr_file_clean_temps_under(base);
-	for (size_t i = 0; i < 9; i++) {
-		p = nr_asprintf("%s/%s", f->dir, stay[i]);
-		assert_int_equal(access(p, F_OK), 0);
-		free(p);
-	}
-	for (size_t i = 0; i < 3; i++) {
-		p = nr_asprintf("%s/%s", f->dir, gone[i]);
-		assert_int_not_equal(access(p, F_OK), 0);
-		free(p);
-	}
+	assert_there(f->dir, stay, NR_ARRAY_SIZE(stay), true);
+	assert_there(f->dir, gone, NR_ARRAY_SIZE(gone), false);
 	/* a folder that does not exist is no error */
 	p = nr_asprintf("%s/nosuch", f->dir);
 	nr_file_clean_temps_under(p);
