@@ -56,6 +56,7 @@ struct dx {
 	 * which a selector cannot tell apart (compared by address only:
 	 * they are gone) */
 	struct ilist gone;
+	unsigned marks; /* the temporary marks given so far */
 };
 
 /* ---- emitting ---- */
@@ -285,6 +286,9 @@ static void set_item(struct dx *d, struct nr_ros_menu *sm,
 	nr_buf_release(&ref);
 }
 
+/* The comment of a rule added while an identical one is still there. */
+#define MARK_PREFIX "netrec-moving-"
+
 static void remove_item(
     struct dx *d, struct nr_ros_menu *sm, struct nr_ros_item *it)
 {
@@ -298,15 +302,32 @@ static void remove_item(
 	nr_buf_release(&line);
 }
 
-/* `add` with every property of `want`; before `anchor` when given. */
+/* `add` with every property of `want`; before `anchor` when given.
+ * With `mark`, the comment is a temporary one instead (MARK_PREFIX and
+ * a number), which tells the new rule from an identical old one. */
 static struct nr_ros_item *add_item(struct dx *d, struct nr_ros_menu *sm,
-    const struct nr_ros_item *want, struct nr_ros_item *anchor)
+    const struct nr_ros_item *want, struct nr_ros_item *anchor, bool mark)
 {
 	struct nr_buf line = NR_BUF_INIT;
 
 	d->added = NULL;
 	nr_buf_addf(&line, "%s add", sm->path);
-	for (size_t i = 0; i < want->props.n; i++) {
+	for (size_t i = 0; i <= want->props.n; i++) {
+		int c = i < want->props.n
+		    ? strcmp(want->props.v[i].key, "comment")
+		    : 1;
+
+		if (mark && c >= 0) {
+			/* in its place among the sorted keys, for the
+			 * comment the rule may have */
+			nr_buf_addf(
+			    &line, " comment=" MARK_PREFIX "%u", ++d->marks);
+			mark = false;
+			if (c == 0)
+				continue;
+		}
+		if (i == want->props.n)
+			break;
 		if (!want->props.v[i].val) {
 			/* unset, where that differs from the default */
 			nr_buf_addf(&line, " !%s", want->props.v[i].key);
@@ -346,8 +367,8 @@ static void move_item(struct dx *d, struct nr_ros_menu *sm,
 /* ---- plans ---- */
 
 /* per desired rule: added; kept where it is (equal); edited in place;
- * moved (equal); edited, then moved */
-enum { T_NEW, T_ANCHOR, T_PAIRED, T_MOVED, T_EDITED };
+ * moved (equal); edited, then moved; in a rebuild, added with a mark */
+enum { T_NEW, T_ANCHOR, T_PAIRED, T_MOVED, T_EDITED, T_MARKED };
 
 struct scope {
 	char *name;
@@ -357,7 +378,8 @@ struct scope {
 	unsigned char *st; /* per want: T_* */
 	struct ilist rm;
 	bool late; /* remove after the new items are in */
-	bool rebuild; /* duplicates: keep a prefix, rebuild the rest */
+	/* keep a prefix, rebuild the rest (duplicates; generic menus) */
+	bool rebuild;
 	size_t prefix;
 };
 
@@ -435,8 +457,8 @@ static struct sent *cindex(const struct ilist *l)
 	return c;
 }
 
-/* First unused entry equal to `s`, or NULL. */
-static struct sent *cfind(struct sent *c, size_t n, const struct sent *s)
+/* The first entry of `c` not before `s` (n when none). */
+static size_t clower(const struct sent *c, size_t n, const struct sent *s)
 {
 	size_t lo = 0, hi = n;
 
@@ -448,7 +470,14 @@ static struct sent *cfind(struct sent *c, size_t n, const struct sent *s)
 		else
 			hi = mid;
 	}
-	for (; lo < n && sent_what(&c[lo], s) == 0; lo++)
+	return lo;
+}
+
+/* First unused entry equal to `s`, or NULL. */
+static struct sent *cfind(struct sent *c, size_t n, const struct sent *s)
+{
+	for (size_t lo = clower(c, n, s); lo < n && sent_what(&c[lo], s) == 0;
+	     lo++)
 		if (!c[lo].used)
 			return &c[lo];
 	return NULL;
@@ -1205,17 +1234,46 @@ static void pair_stretches(
 	free(wy);
 }
 
-/* Rebuild a scope: keep the common prefix, remove the rest and add the
- * desired rules after it (identical rules that a selector cannot tell
- * apart, where keeping them would name one alone). */
-static void plan_rebuild(struct scope *s)
+/* Rebuild a chain whose identical rules a selector cannot tell apart,
+ * where keeping them would name one copy alone: past the common prefix,
+ * the desired rules are added after the rules there, then those are
+ * removed, last first, each with its copies where the first of them
+ * stands (`h`: their contents, sorted). A desired rule equal to one
+ * that goes is added with a mark (T_MARKED), given its comment once the
+ * old ones are gone. All along, a packet meets its old rules or, past
+ * them, its new ones: the chain is never without its rules. */
+static void plan_rebuild(struct scope *s, const struct sent *h)
 {
+	bool *first = nr_calloc(s->have.n + 1, sizeof(*first));
+
 	s->rebuild = true;
-	s->late = false;
+	s->late = true;
 	s->prefix = safe_prefix(&s->have, &s->want);
 	s->rm.n = 0;
-	for (size_t i = s->prefix; i < s->have.n; i++)
-		il_add(&s->rm, s->have.v[i]);
+	/* h is sorted by content, then by place */
+	for (size_t i = 0, e; i < s->have.n; i = e) {
+		bool seen = false;
+
+		for (e = i; e < s->have.n && sent_what(&h[i], &h[e]) == 0;
+		     e++) {
+			if (!seen && h[e].idx >= s->prefix)
+				first[h[e].idx] = true;
+			seen = seen || h[e].idx >= s->prefix;
+		}
+	}
+	for (size_t i = s->have.n; i-- > s->prefix;)
+		if (first[i])
+			il_add(&s->rm, s->have.v[i]);
+	for (size_t t = s->prefix; t < s->want.n; t++) {
+		struct sent c = content(s->want.v[t], t);
+
+		s->st[t] = T_NEW;
+		for (size_t k = clower(h, s->have.n, &c);
+		     k < s->have.n && sent_what(&h[k], &c) == 0; k++)
+			if (h[k].idx >= s->prefix)
+				s->st[t] = T_MARKED;
+	}
+	free(first);
 }
 
 /* With identical rules in a scope, a selector names all copies at once:
@@ -1291,7 +1349,7 @@ static void plan_scope(struct mplan *p, struct scope *s)
 	/* never empty a scope that is to keep rules, even for a moment */
 	s->late = s->rm.n == s->have.n && nt > 0;
 	if (!dups_safe(s, h, w, hl))
-		plan_rebuild(s);
+		plan_rebuild(s, h);
 	sent_free(h, s->have.n);
 	sent_free(w, nt);
 	free(a);
@@ -1482,6 +1540,19 @@ static bool scope_last(struct nr_ros_menu *sm, const char *scope,
 	return true;
 }
 
+/* A rebuild (plan_rebuild; generic menus: removals came first). */
+static void run_rebuild(struct dx *d, struct mplan *p, struct scope *s)
+{
+	for (size_t t = s->prefix; t < s->want.n && !d->rc; t++)
+		s->link[t] = add_item(
+		    d, p->sm, s->want.v[t], NULL, s->st[t] == T_MARKED);
+	for (size_t k = 0; s->late && k < s->rm.n && !d->rc; k++)
+		remove_item(d, p->sm, s->rm.v[k]);
+	for (size_t t = s->prefix; t < s->want.n && !d->rc; t++)
+		if (s->st[t] == T_MARKED)
+			set_item(d, p->sm, s->link[t], s->want.v[t]);
+}
+
 static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 {
 	const char *sc = p->sm->def->kind == NR_ROS_ORDERED ? p->sm->def->scope
@@ -1489,8 +1560,7 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 	size_t nt = s->want.n;
 
 	if (s->rebuild) {
-		for (size_t t = s->prefix; t < nt && !d->rc; t++)
-			add_item(d, p->sm, s->want.v[t], NULL);
+		run_rebuild(d, p, s);
 		return;
 	}
 	size_t tail = nt;
@@ -1502,7 +1572,7 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 	while (tail > 0 && s->st[tail - 1] == T_NEW)
 		tail--;
 	for (size_t t = tail; t < nt && !d->rc; t++)
-		s->link[t] = add_item(d, p->sm, s->want.v[t], NULL);
+		s->link[t] = add_item(d, p->sm, s->want.v[t], NULL, false);
 	for (size_t t = tail; t-- > 0 && !d->rc;) {
 		struct nr_ros_item *next = t + 1 < nt ? s->link[t + 1] : NULL;
 
@@ -1519,7 +1589,8 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 				continue;
 			move_item(d, p->sm, s->link[t], next);
 		} else {
-			s->link[t] = add_item(d, p->sm, s->want.v[t], next);
+			s->link[t] =
+			    add_item(d, p->sm, s->want.v[t], next, false);
 		}
 	}
 	if (s->late)
@@ -1599,7 +1670,7 @@ static void run_menu(struct dx *d, struct mplan *p)
 	if (p->add.n)
 		nr_ros_items_canonical(p->dm, p->add.v, p->add.n);
 	for (size_t i = 0; i < p->add.n && !d->rc; i++)
-		add_item(d, p->sm, p->add.v[i], NULL);
+		add_item(d, p->sm, p->add.v[i], NULL, false);
 	for (size_t i = 0; i < p->set_have.n && !d->rc; i++)
 		if (late[i])
 			set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
