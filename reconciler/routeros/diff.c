@@ -37,6 +37,14 @@ static void il_add(struct ilist *l, struct nr_ros_item *it)
 	*NR_PUSH(l->v, l->n, l->cap) = it;
 }
 
+static int ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (void *const *)a,
+		  y = (uintptr_t) * (void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static bool il_has(const struct ilist *l, const struct nr_ros_item *it)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -377,7 +385,10 @@ struct scope {
 	struct nr_ros_item **link; /* per want: the kept simulation item */
 	unsigned char *st; /* per want: T_* */
 	struct ilist rm;
-	bool late; /* remove after the new items are in */
+	struct ilist going; /* every rule that goes, by address */
+	/* removed after the new items are in (ordered menus), not in the
+	 * first pass */
+	bool late;
 	/* keep a prefix, rebuild the rest (duplicates; generic menus) */
 	bool rebuild;
 	size_t prefix;
@@ -1234,6 +1245,33 @@ static void pair_stretches(
 	free(wy);
 }
 
+/* The rules of a scope that go (`gone`, per have), into its `rm` in
+ * the order to remove them: the last first, each group of identical
+ * copies where the first of them stands (a selector takes all copies
+ * at once; `h`: the contents, sorted, then by place). Meanwhile a
+ * packet meets the rule it met or, past the rules removed, the one it
+ * will meet. */
+static void plan_removals(
+    struct scope *s, const struct sent *h, const bool *gone)
+{
+	bool *first = nr_calloc(s->have.n + 1, sizeof(*first));
+
+	for (size_t i = 0, e; i < s->have.n; i = e) {
+		bool seen = false;
+
+		for (e = i; e < s->have.n && sent_what(&h[i], &h[e]) == 0;
+		     e++) {
+			first[h[e].idx] = !seen && gone[h[e].idx];
+			seen = seen || gone[h[e].idx];
+		}
+	}
+	s->rm.n = 0;
+	for (size_t i = s->have.n; i-- > 0;)
+		if (first[i])
+			il_add(&s->rm, s->have.v[i]);
+	free(first);
+}
+
 /* Rebuild a chain whose identical rules a selector cannot tell apart,
  * where keeping them would name one copy alone: past the common prefix,
  * the desired rules are added after the rules there, then those are
@@ -1244,26 +1282,15 @@ static void pair_stretches(
  * them, its new ones: the chain is never without its rules. */
 static void plan_rebuild(struct scope *s, const struct sent *h)
 {
-	bool *first = nr_calloc(s->have.n + 1, sizeof(*first));
+	bool *gone = nr_calloc(s->have.n + 1, sizeof(*gone));
 
 	s->rebuild = true;
 	s->late = true;
 	s->prefix = safe_prefix(&s->have, &s->want);
-	s->rm.n = 0;
-	/* h is sorted by content, then by place */
-	for (size_t i = 0, e; i < s->have.n; i = e) {
-		bool seen = false;
-
-		for (e = i; e < s->have.n && sent_what(&h[i], &h[e]) == 0;
-		     e++) {
-			if (!seen && h[e].idx >= s->prefix)
-				first[h[e].idx] = true;
-			seen = seen || h[e].idx >= s->prefix;
-		}
-	}
-	for (size_t i = s->have.n; i-- > s->prefix;)
-		if (first[i])
-			il_add(&s->rm, s->have.v[i]);
+	for (size_t i = s->prefix; i < s->have.n; i++)
+		gone[i] = true;
+	plan_removals(s, h, gone);
+	free(gone);
 	for (size_t t = s->prefix; t < s->want.n; t++) {
 		struct sent c = content(s->want.v[t], t);
 
@@ -1273,7 +1300,6 @@ static void plan_rebuild(struct scope *s, const struct sent *h)
 			if (h[k].idx >= s->prefix)
 				s->st[t] = T_MARKED;
 	}
-	free(first);
 }
 
 /* With identical rules in a scope, a selector names all copies at once:
@@ -1320,7 +1346,8 @@ static void plan_scope(struct mplan *p, struct scope *s)
 	size_t nt = s->want.n, nm = 0;
 	size_t *a = nr_calloc(nt + 1, sizeof(*a)),
 	       *ai = nr_calloc(nt + 1, sizeof(*ai));
-	bool *kept = nr_calloc(s->have.n + 1, sizeof(*kept));
+	bool *kept = nr_calloc(s->have.n + 1, sizeof(*kept)),
+	     *gone = nr_calloc(s->have.n + 1, sizeof(*gone));
 	long *hl = nr_calloc(s->have.n + 1, sizeof(*hl));
 
 	s->link = nr_calloc(nt + 1, sizeof(*s->link));
@@ -1343,18 +1370,26 @@ static void plan_scope(struct mplan *p, struct scope *s)
 	keep_in_order(s, kept, a, ai, nm, T_ANCHOR);
 	pair_close(p->sm, s, hl, kept);
 	pair_stretches(p->sm, s, hl, kept);
-	for (size_t i = 0; i < s->have.n; i++)
-		if (hl[i] < 0)
-			il_add(&s->rm, s->have.v[i]);
-	/* never empty a scope that is to keep rules, even for a moment */
-	s->late = s->rm.n == s->have.n && nt > 0;
-	if (!dups_safe(s, h, w, hl))
+	for (size_t i = 0; i < s->have.n; i++) {
+		gone[i] = hl[i] < 0;
+		if (gone[i])
+			il_add(&s->going, s->have.v[i]);
+	}
+	if (s->going.n)
+		qsort(s->going.v, s->going.n, sizeof(*s->going.v), ptr_cmp);
+	/* make before break: the rules that go, once the new ones are in
+	 * (never an empty chain, not even for a moment) */
+	s->late = true;
+	if (dups_safe(s, h, w, hl))
+		plan_removals(s, h, gone);
+	else
 		plan_rebuild(s, h);
 	sent_free(h, s->have.n);
 	sent_free(w, nt);
 	free(a);
 	free(ai);
 	free(kept);
+	free(gone);
 	free(hl);
 }
 
@@ -1439,6 +1474,7 @@ static void plan_free(struct mplan *p)
 		free(s->link);
 		free(s->st);
 		free(s->rm.v);
+		free(s->going.v);
 	}
 	free(p->scopes);
 }
@@ -1512,32 +1548,35 @@ static void sync_builtins(struct dx *d, struct mplan *p)
 }
 
 /* The item of the scope just before `it` in the simulation, or NULL. */
-static struct nr_ros_item *scope_prev(struct nr_ros_menu *sm, const char *scope,
-    const char *name, struct nr_ros_item *it)
+/* Is `x` one of the rules of `s` that go? */
+static bool going(const struct scope *s, const struct nr_ros_item *x)
 {
-	size_t i = nr_ros_menu_index(sm, it);
-
-	while (i-- > 0) {
-		struct nr_ros_item *x = sm->v[i];
-
-		if (!x->builtin &&
-		    (!scope || strcmp(eff(sm, x, scope), name) == 0))
-			return x;
-	}
-	return NULL;
+	return s->going.n &&
+	    bsearch(&x, s->going.v, s->going.n, sizeof(*s->going.v), ptr_cmp);
 }
 
-static bool scope_last(struct nr_ros_menu *sm, const char *scope,
-    const char *name, struct nr_ros_item *it)
+/* Is `x` a rule of the scope that stays (not built in, of the scope,
+ * not one that goes)? */
+static bool stays(
+    const struct mplan *p, const struct scope *s, const struct nr_ros_item *x)
 {
-	for (size_t i = nr_ros_menu_index(sm, it) + 1; i < sm->n; i++) {
-		struct nr_ros_item *x = sm->v[i];
+	const char *sc = p->sm->def->scope;
 
-		if (!x->builtin &&
-		    (!scope || strcmp(eff(sm, x, scope), name) == 0))
-			return false;
-	}
-	return true;
+	return !x->builtin &&
+	    (!sc || strcmp(eff(p->sm, x, sc), s->name) == 0) && !going(s, x);
+}
+
+/* Is `it` right before `next` among the rules that stay (`next` NULL:
+ * the last of them)? */
+static bool right_before(const struct mplan *p, const struct scope *s,
+    const struct nr_ros_item *it, const struct nr_ros_item *next)
+{
+	const struct nr_ros_menu *sm = p->sm;
+
+	for (size_t i = nr_ros_menu_index(sm, it) + 1; i < sm->n; i++)
+		if (stays(p, s, sm->v[i]))
+			return sm->v[i] == next;
+	return next == NULL;
 }
 
 /* A rebuild (plan_rebuild; generic menus: removals came first). */
@@ -1553,49 +1592,46 @@ static void run_rebuild(struct dx *d, struct mplan *p, struct scope *s)
 			set_item(d, p->sm, s->link[t], s->want.v[t]);
 }
 
+/* An ordered scope: the rules edited in place; the rules kept put in
+ * their order, the last first, each right before the next kept one;
+ * the new rules added in their order, each right before the next kept
+ * one (or at the end); the rules that go removed, the last first. Make
+ * before break: while no rule moves, every packet meets at each step
+ * the rule it met before or the one it will meet. */
 static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 {
-	const char *sc = p->sm->def->kind == NR_ROS_ORDERED ? p->sm->def->scope
-							    : NULL;
 	size_t nt = s->want.n;
+	struct nr_ros_item *next = NULL;
 
 	if (s->rebuild) {
 		run_rebuild(d, p, s);
 		return;
 	}
-	size_t tail = nt;
-
 	for (size_t t = 0; t < nt; t++)
 		if (s->st[t] == T_PAIRED)
 			set_item(d, p->sm, s->link[t], s->want.v[t]);
-	/* new rules at the end of the scope are appended, in order */
-	while (tail > 0 && s->st[tail - 1] == T_NEW)
-		tail--;
-	for (size_t t = tail; t < nt && !d->rc; t++)
-		s->link[t] = add_item(d, p->sm, s->want.v[t], NULL, false);
-	for (size_t t = tail; t-- > 0 && !d->rc;) {
-		struct nr_ros_item *next = t + 1 < nt ? s->link[t + 1] : NULL;
-
-		if (s->st[t] == T_ANCHOR || s->st[t] == T_PAIRED)
+	for (size_t t = nt; t-- > 0 && !d->rc;) {
+		if (s->st[t] == T_NEW)
 			continue;
 		/* an edited rule that moves: edited right before, so it
 		 * stands changed where it was no longer than needed */
 		if (s->st[t] == T_EDITED)
 			set_item(d, p->sm, s->link[t], s->want.v[t]);
-		if (s->st[t] == T_MOVED || s->st[t] == T_EDITED) {
-			if (next ? scope_prev(p->sm, sc, s->name, next) ==
-				    s->link[t]
-				 : scope_last(p->sm, sc, s->name, s->link[t]))
-				continue;
+		if ((s->st[t] == T_MOVED || s->st[t] == T_EDITED) &&
+		    !right_before(p, s, s->link[t], next))
 			move_item(d, p->sm, s->link[t], next);
-		} else {
-			s->link[t] =
-			    add_item(d, p->sm, s->want.v[t], next, false);
-		}
+		next = s->link[t];
 	}
-	if (s->late)
-		for (size_t k = 0; k < s->rm.n && !d->rc; k++)
-			remove_item(d, p->sm, s->rm.v[k]);
+	for (size_t t = 0, k = 0; t < nt && !d->rc; t++) {
+		if (s->st[t] != T_NEW)
+			continue;
+		for (k = k > t ? k : t + 1; k < nt && s->st[k] == T_NEW; k++)
+			;
+		s->link[t] = add_item(
+		    d, p->sm, s->want.v[t], k < nt ? s->link[k] : NULL, false);
+	}
+	for (size_t k = 0; s->late && k < s->rm.n && !d->rc; k++)
+		remove_item(d, p->sm, s->rm.v[k]);
 }
 
 /* A part of a list value: `len` bytes at `s`. */

@@ -283,10 +283,10 @@ static void test_golden_edit_after_removal(void **state)
 		"add chain=input comment=\"ssh, changed\" dst-port=22 "
 		"protocol=tcp\n",
 		"", R_DROP),
-	    "/ip firewall filter remove [ find where chain=input "
-	    "protocol=icmp ]\n"
 	    "/ip firewall filter set [ find where chain=input comment=ssh "
-	    "dst-port=22 protocol=tcp ] comment=\"ssh, changed\"\n");
+	    "dst-port=22 protocol=tcp ] comment=\"ssh, changed\"\n"
+	    "/ip firewall filter remove [ find where chain=input "
+	    "protocol=icmp ]\n");
 }
 
 /* A rule edited and moved past a kept rule: edited, then moved; never
@@ -1072,6 +1072,7 @@ struct vrule {
 	unsigned port; /* 0: any, else an index into ports (tcp, udp) */
 	bool drop;
 	unsigned note; /* a comment "n N", or none (0) */
+	bool logs; /* logs its packets: alike no rule without */
 };
 
 static const char *const protos[] = { "", "icmp", "tcp", "udp" };
@@ -1089,6 +1090,8 @@ static char *vrules_text(const struct vrule *v, size_t n)
 			nr_buf_addf(&b, " comment=\"n %u\"", v[i].note);
 		if (v[i].port)
 			nr_buf_addf(&b, " dst-port=%s", ports[v[i].port]);
+		if (v[i].logs)
+			nr_buf_adds(&b, " log=yes log-prefix=new");
 		if (v[i].proto)
 			nr_buf_addf(&b, " protocol=%s", protos[v[i].proto]);
 		nr_buf_adds(&b, "\n");
@@ -1140,14 +1143,68 @@ static bool between(const struct nr_ros_model *m, const struct nr_ros_model *a,
 	return true;
 }
 
+/* A random chain of n rules from the pool. */
+static void vrules_random(struct vrule *v, size_t n, uint64_t *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		v[i].proto = rnd(s, 4);
+		v[i].port = v[i].proto >= 2 ? rnd(s, 3) : 0;
+		v[i].drop = rnd(s, 2);
+		v[i].note = rnd(s, 4) == 0 ? (unsigned)i + 1 : 0;
+		v[i].logs = false;
+	}
+}
+
+/* After every command of the script from A to B, each packet meets the
+ * verdict A gave it or the one B gives it; false (the script not
+ * checked) when `marked` and the script holds no mark. */
+static bool check_steps(const char *ta, const char *tb, bool marked, int round)
+{
+	char *script = diff_text(ta, tb);
+	struct nr_ros_model ma, mb;
+	struct lines l;
+	unsigned pr, po;
+
+	if (marked && !strstr(script, "netrec-moving-")) {
+		free(script);
+		return false;
+	}
+	assert_true(load(&ma, ta, NULL, 0));
+	assert_true(load(&mb, tb, NULL, 0));
+	split_lines(&l, script);
+	for (size_t k = 0; k <= l.n; k++) {
+		struct nr_buf t = NR_BUF_INIT;
+		struct nr_ros_model mc;
+
+		nr_buf_adds(&t, ta);
+		for (size_t x = 0; x < k; x++)
+			nr_buf_addf(&t, "%s\n", l.v[x]);
+		assert_true(load(&mc, t.s, NULL, 0));
+		if (!between(&mc, &ma, &mb, &pr, &po))
+			fail_msg("round %d, after %zu commands: %s to %s "
+				 "meets '%s'\n--- A\n%s--- B\n%s--- "
+				 "script\n%s",
+			    round, k, protos[pr], ports[po],
+			    verdict(&mc, pr, po), ta, tb, script);
+		nr_ros_model_release(&mc);
+		nr_buf_release(&t);
+	}
+	for (size_t x = 0; x < l.n; x++)
+		free(l.v[x]);
+	free(l.v);
+	nr_ros_model_release(&ma);
+	nr_ros_model_release(&mb);
+	free(script);
+	return true;
+}
+
 /* Random chains full of identical rules, one or a few of them edited,
  * removed, copied or moved. Where a selector cannot name a copy alone,
  * the chain is rebuilt (the script holds a mark): then, after every
- * command of the script, each packet meets the verdict A gave it or
- * the one B gives it. A chain rebuilt by removing its rules first, as
- * it once was, let packets through its drop rules for a moment.
- * (Other scripts do not promise that: a removal, then an addition,
- * gives a packet neither for a moment.) */
+ * command, each packet meets the verdict A gave it or the one B gives
+ * it. A chain rebuilt by removing its rules first, as it once was, let
+ * packets through its drop rules for a moment. (Other scripts do not
+ * promise that: a rule moved up passes others on its way.) */
 static void test_copies_keep_verdicts(void **state)
 {
 	int rebuilt = 0;
@@ -1158,17 +1215,9 @@ static void test_copies_keep_verdicts(void **state)
 		    (0xc0b1ULL + (uint64_t)round * 0x9E3779B97F4A7C15ULL) | 1;
 		size_t n = 3 + rnd(&s, 8), m = n;
 		struct vrule a[12], b[24];
-		struct nr_ros_model ma, mb;
-		struct lines l;
-		char *ta, *tb, *script;
-		unsigned pr, po;
+		char *ta, *tb;
 
-		for (size_t i = 0; i < n; i++) {
-			a[i].proto = rnd(&s, 4);
-			a[i].port = a[i].proto >= 2 ? rnd(&s, 3) : 0;
-			a[i].drop = rnd(&s, 2);
-			a[i].note = rnd(&s, 4) == 0 ? (unsigned)i + 1 : 0;
-		}
+		vrules_random(a, n, &s);
 		memcpy(b, a, sizeof(a));
 		for (unsigned k = 1 + rnd(&s, 2); k > 0; k--) {
 			size_t i = rnd(&s, (unsigned)m), j;
@@ -1198,46 +1247,59 @@ static void test_copies_keep_verdicts(void **state)
 		}
 		ta = vrules_text(a, n);
 		tb = vrules_text(b, m);
-		script = diff_text(ta, tb);
-		if (!strstr(script, "netrec-moving-")) {
-			free(script);
-			free(ta);
-			free(tb);
-			continue;
-		}
-		rebuilt++;
-		assert_true(load(&ma, ta, NULL, 0));
-		assert_true(load(&mb, tb, NULL, 0));
-		split_lines(&l, script);
-		for (size_t k = 0; k <= l.n; k++) {
-			struct nr_buf t = NR_BUF_INIT;
-			struct nr_ros_model mc;
-
-			nr_buf_adds(&t, ta);
-			for (size_t x = 0; x < k; x++)
-				nr_buf_addf(&t, "%s\n", l.v[x]);
-			assert_true(load(&mc, t.s, NULL, 0));
-			if (!between(&mc, &ma, &mb, &pr, &po))
-				fail_msg("round %d, after %zu commands: %s to "
-					 "%s meets '%s'\n--- A\n%s--- B\n%s"
-					 "--- script\n%s",
-				    round, k, protos[pr], ports[po],
-				    verdict(&mc, pr, po), ta, tb, script);
-			nr_ros_model_release(&mc);
-			nr_buf_release(&t);
-		}
-		for (size_t x = 0; x < l.n; x++)
-			free(l.v[x]);
-		free(l.v);
-		nr_ros_model_release(&ma);
-		nr_ros_model_release(&mb);
-		free(script);
+		rebuilt += check_steps(ta, tb, true, round);
 		free(ta);
 		free(tb);
 	}
 	printf(
 	    "copies: %d rebuilt chains checked command by command\n", rebuilt);
 	assert_true(rebuilt >= 50);
+}
+
+/* Rules removed from a chain, others added, or the whole chain
+ * replaced (no rule moved): the new rules go in first, in their order,
+ * then the old ones go, the last first, so after every command each
+ * packet meets the verdict A gave it or the one B gives it. Removed in
+ * list order, an accept removed before the drop under it dropped for a
+ * moment what both A and B accept; added the last first, a new accept
+ * came in before the new drop above it. */
+static void test_make_before_break(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 300; round++) {
+		uint64_t s =
+		    (0x7e30ULL + (uint64_t)round * 0x9E3779B97F4A7C15ULL) | 1;
+		size_t n = 2 + rnd(&s, 9), m = 0;
+		struct vrule a[12], b[24];
+		char *ta, *tb;
+
+		vrules_random(a, n, &s);
+		if (round % 3 == 2) {
+			/* replaced: no rule kept or alike */
+			m = 1 + rnd(&s, 6);
+			vrules_random(b, m, &s);
+			for (size_t i = 0; i < m; i++) {
+				b[i].note = 200 + (unsigned)i;
+				b[i].logs = true;
+			}
+		} else {
+			/* rules removed; every other round, others added */
+			for (size_t i = 0; i < n; i++) {
+				if (round % 3 == 1 && rnd(&s, 3) == 0) {
+					vrules_random(&b[m], 1, &s);
+					b[m].note = 300 + (unsigned)i;
+					b[m++].logs = true;
+				}
+				if (rnd(&s, 3) != 0)
+					b[m++] = a[i];
+			}
+		}
+		ta = vrules_text(a, n);
+		tb = vrules_text(b, m);
+		check_steps(ta, tb, false, round);
+		free(ta);
+		free(tb);
+	}
 }
 
 /* No `remove` in `script` names src-port=id. */
@@ -1458,6 +1520,7 @@ int main(void)
 		cmocka_unit_test(test_edits_stay_edits),
 		cmocka_unit_test(test_crowds),
 		cmocka_unit_test(test_copies_keep_verdicts),
+		cmocka_unit_test(test_make_before_break),
 		cmocka_unit_test(test_key_held_twice),
 		cmocka_unit_test(test_port_names_pass_along),
 		cmocka_unit_test(test_quote_roundtrip),
