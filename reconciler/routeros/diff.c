@@ -494,6 +494,27 @@ static struct sent *cfind(struct sent *c, size_t n, const struct sent *s)
 	return NULL;
 }
 
+/* The next group of equal entries of two sorted indexes, `h` from i
+ * and `w` from k: *ni of h and *nk of w, one at least; false at the
+ * end of both. */
+static bool next_group(const struct sent *h, size_t nh, size_t i,
+    const struct sent *w, size_t nw, size_t k, size_t *ni, size_t *nk)
+{
+	const struct sent *s;
+
+	if (i >= nh && k >= nw)
+		return false;
+	if (i < nh && (k >= nw || sent_what(&h[i], &w[k]) <= 0))
+		s = &h[i];
+	else
+		s = &w[k];
+	for (*ni = 0; i + *ni < nh && sent_what(&h[i + *ni], s) == 0; (*ni)++)
+		;
+	for (*nk = 0; k + *nk < nw && sent_what(&w[k + *nk], s) == 0; (*nk)++)
+		;
+	return true;
+}
+
 /* Multiset match: desired items without a live equal are added; live
  * items whose content is wanted fewer times are removed (all copies: a
  * selector cannot tell copies apart) and the wanted copies re-added. */
@@ -501,19 +522,11 @@ static void plan_multiset(
     struct mplan *p, const struct ilist *have, const struct ilist *want)
 {
 	struct sent *h = cindex(have), *w = cindex(want);
-	size_t i = 0, k = 0;
+	size_t ni, nk;
 
-	while (i < have->n || k < want->n) {
-		int c = i >= have->n ? 1
-		    : k >= want->n   ? -1
-				     : sent_what(&h[i], &w[k]);
-		const struct sent *s = c <= 0 ? &h[i] : &w[k];
-		size_t ni = 0, nk = 0;
-
-		while (i + ni < have->n && sent_what(&h[i + ni], s) == 0)
-			ni++;
-		while (k + nk < want->n && sent_what(&w[k + nk], s) == 0)
-			nk++;
+	for (size_t i = 0, k = 0;
+	     next_group(h, have->n, i, w, want->n, k, &ni, &nk);
+	     i += ni, k += nk) {
 		if (ni > nk) {
 			il_add(&p->rm, have->v[h[i].idx]);
 			for (size_t x = 0; x < nk; x++)
@@ -522,8 +535,6 @@ static void plan_multiset(
 			for (size_t x = ni; x < nk; x++)
 				il_add(&p->add, want->v[w[k + x].idx]);
 		}
-		i += ni;
-		k += nk;
 	}
 	sent_free(h, have->n);
 	sent_free(w, want->n);
@@ -669,65 +680,71 @@ static bool plan_indexed(struct mplan *p, const struct ilist *have,
 	return true;
 }
 
+/* What a keyed menu's plan sorts its items into, besides the plan:
+ * items whose key went or came (`oh`, `ow`: removed and added unless
+ * paired as a changed key) and keys held twice (`mh`, `mw`: matched
+ * whole). */
+struct kgroups {
+	struct ilist mh, mw, oh, ow;
+};
+
+/* One key: `ni` items of `have` with it (entries `h`), `nk` of `want`
+ * (entries `w`). */
+static void plan_key(struct mplan *p, struct kgroups *g,
+    const struct ilist *have, const struct sent *h, size_t ni,
+    const struct ilist *want, const struct sent *w, size_t nk)
+{
+	if (ni == 1 && nk == 1) {
+		if (!same(have->v[h->idx], want->v[w->idx])) {
+			il_add(&p->set_have, have->v[h->idx]);
+			il_add(&p->set_want, want->v[w->idx]);
+		}
+	} else if (ni == 1 && nk == 0) {
+		il_add(&g->oh, have->v[h->idx]);
+	} else if (ni == 0 && nk == 1) {
+		il_add(&g->ow, want->v[w->idx]);
+	} else if (nk == 0) {
+		for (size_t x = 0; x < ni; x++)
+			il_add(&p->rm, have->v[h[x].idx]);
+	} else {
+		/* a key held twice: whole items */
+		for (size_t x = 0; x < ni; x++)
+			il_add(&g->mh, have->v[h[x].idx]);
+		for (size_t x = 0; x < nk; x++)
+			il_add(&g->mw, want->v[w[x].idx]);
+	}
+}
+
+/* A keyed menu: items paired by natural key (through the key indexes,
+ * else by sort-merge), a changed one updated with `set`. */
 static void plan_keyed(
     struct mplan *p, const struct ilist *have, const struct ilist *want)
 {
-	struct sent *h = NULL, *w = NULL;
-	struct ilist mh = { 0 }, mw = { 0 }, oh = { 0 }, ow = { 0 };
-	size_t i = have->n, k = want->n;
+	struct kgroups g = { 0 };
 
-	if (!plan_indexed(p, have, want, &oh, &ow)) {
-		h = kindex(p->sm, have);
-		w = kindex(p->sm, want);
-		i = k = 0;
-	}
-	while (i < have->n || k < want->n) {
-		int c = i >= have->n ? 1
-		    : k >= want->n   ? -1
-				     : sent_what(&h[i], &w[k]);
-		const struct sent *s = c <= 0 ? &h[i] : &w[k];
-		size_t ni = 0, nk = 0;
+	if (!plan_indexed(p, have, want, &g.oh, &g.ow)) {
+		struct sent *h = kindex(p->sm, have), *w = kindex(p->sm, want);
+		size_t ni, nk;
 
-		while (i + ni < have->n && sent_what(&h[i + ni], s) == 0)
-			ni++;
-		while (k + nk < want->n && sent_what(&w[k + nk], s) == 0)
-			nk++;
-		if (ni == 1 && nk == 1) {
-			if (!same(have->v[h[i].idx], want->v[w[k].idx])) {
-				il_add(&p->set_have, have->v[h[i].idx]);
-				il_add(&p->set_want, want->v[w[k].idx]);
-			}
-		} else if (ni == 1 && nk == 0) {
-			il_add(&oh, have->v[h[i].idx]);
-		} else if (ni == 0 && nk == 1) {
-			il_add(&ow, want->v[w[k].idx]);
-		} else if (nk == 0) {
-			for (size_t x = 0; x < ni; x++)
-				il_add(&p->rm, have->v[h[i + x].idx]);
-		} else {
-			/* a key held twice: whole items */
-			for (size_t x = 0; x < ni; x++)
-				il_add(&mh, have->v[h[i + x].idx]);
-			for (size_t x = 0; x < nk; x++)
-				il_add(&mw, want->v[w[k + x].idx]);
-		}
-		i += ni;
-		k += nk;
+		for (size_t i = 0, k = 0;
+		     next_group(h, have->n, i, w, want->n, k, &ni, &nk);
+		     i += ni, k += nk)
+			plan_key(p, &g, have, h + i, ni, want, w + k, nk);
+		sent_free(h, have->n);
+		sent_free(w, want->n);
 	}
 	if (p->sm->nkeys > 1)
-		pair_partial(p, &oh, &ow);
-	for (size_t x = 0; x < oh.n; x++)
-		il_add(&p->rm, oh.v[x]);
-	for (size_t x = 0; x < ow.n; x++)
-		il_add(&p->add, ow.v[x]);
-	if (mh.n || mw.n)
-		plan_multiset(p, &mh, &mw);
-	sent_free(h, have->n);
-	sent_free(w, want->n);
-	free(mh.v);
-	free(mw.v);
-	free(oh.v);
-	free(ow.v);
+		pair_partial(p, &g.oh, &g.ow);
+	for (size_t x = 0; x < g.oh.n; x++)
+		il_add(&p->rm, g.oh.v[x]);
+	for (size_t x = 0; x < g.ow.n; x++)
+		il_add(&p->add, g.ow.v[x]);
+	if (g.mh.n || g.mw.n)
+		plan_multiset(p, &g.mh, &g.mw);
+	free(g.mh.v);
+	free(g.mw.v);
+	free(g.oh.v);
+	free(g.ow.v);
 }
 
 /* Longest increasing subsequence of a[0..n) (values distinct); marks
