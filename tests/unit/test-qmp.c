@@ -221,6 +221,7 @@ static void test_running_vm(void **state)
 	char *device;
 	json_t *args;
 	long long t0;
+	int rc;
 
 	start_qemu(f);
 	if (nr_qmp_open(&q, f->sock, 10000, &err) < 0)
@@ -301,12 +302,16 @@ static void test_running_vm(void **state)
 	assert_non_null(strstr(err.msg, "no NO_SUCH_EVENT event"));
 	nr_err_clear(&err);
 
-	/* quit: SHUTDOWN, then the socket drops, then the process is gone */
-	if (nr_qmp_exec(&q, NULL, "quit", NULL, &err) < 0)
-		fail_msg("quit: %s", err.msg);
-	assert_int_equal(nr_qmp_wait_event(&q, "SHUTDOWN", 10000, &err), 0);
-	assert_int_equal(
-	    nr_qmp_wait_event(&q, "SHUTDOWN", 10000, &err), NR_EIO);
+	/* quit: SHUTDOWN, then the socket drops, then the process is gone.
+	 * QEMU may exit before its reply to "quit" goes out (its manual
+	 * says so; 1 run in 15 under load): then the socket just drops */
+	rc = nr_qmp_exec(&q, NULL, "quit", NULL, &err);
+	if (rc == 0) {
+		assert_int_equal(
+		    nr_qmp_wait_event(&q, "SHUTDOWN", 10000, &err), 0);
+		rc = nr_qmp_wait_event(&q, "SHUTDOWN", 10000, &err);
+	}
+	assert_int_equal(rc, NR_EIO);
 	assert_int_equal(q.fd, -1);
 	assert_non_null(strstr(err.msg, "QEMU closed the QMP socket"));
 	assert_non_null(strstr(err.msg, "(did it exit?)"));
