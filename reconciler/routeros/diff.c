@@ -10,9 +10,9 @@
  * before bridges), then per menu in dependency order: built-in and
  * settings `set`s, keyed `set`s, additions, ordered repairs. An ordered
  * scope (a firewall chain) keeps its longest run of rules already in
- * order, edits rules in place, and moves or inserts the rest with
- * `move`/`place-before=`; if its removals would empty a scope that must
- * not be empty they wait until the new rules are in. */
+ * order, edits rules in place, moves or inserts the rest with
+ * `move`/`place-before=`, and only then removes the rules that go (make
+ * before break: the first pass of removals leaves its rules alone). */
 #include "routeros/diff.h"
 
 #include <stdarg.h>
@@ -64,7 +64,7 @@ struct dx {
 	 * which a selector cannot tell apart (compared by address only:
 	 * they are gone) */
 	struct ilist gone;
-	unsigned marks; /* the temporary marks given so far */
+	unsigned marks; /* the last temporary mark given */
 };
 
 /* ---- emitting ---- */
@@ -209,10 +209,17 @@ static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
 	free(c.v);
 }
 
-/* How `set`/`remove`/`move` name an item of the simulation. */
+/* The comment of a rule added while an identical one is still there. */
+#define MARK_PREFIX "netrec-moving-"
+
+/* How `set`/`remove`/`move` name an item of the simulation: a rule
+ * that carries a temporary mark by its comment first (short, and
+ * quick to find). */
 static void item_ref(struct nr_buf *out, const struct nr_ros_menu *mn,
     const struct nr_ros_item *it, struct ilist *copies)
 {
+	static const char *const comment[] = { "comment" };
+
 	if (it->builtin) {
 		if (it->bsel)
 			nr_buf_adds(out, it->bsel);
@@ -220,6 +227,9 @@ static void item_ref(struct nr_buf *out, const struct nr_ros_menu *mn,
 	}
 	if (mn->def->kind == NR_ROS_KEYED && mn->nkeys)
 		selector(out, mn, it, mn->keys, mn->nkeys, copies);
+	else if (strncmp(eff(mn, it, "comment"), MARK_PREFIX,
+		     strlen(MARK_PREFIX)) == 0)
+		selector(out, mn, it, comment, 1, copies);
 	else
 		selector(out, mn, it, NULL, 0, copies);
 }
@@ -294,9 +304,6 @@ static void set_item(struct dx *d, struct nr_ros_menu *sm,
 	nr_buf_release(&ref);
 }
 
-/* The comment of a rule added while an identical one is still there. */
-#define MARK_PREFIX "netrec-moving-"
-
 static void remove_item(
     struct dx *d, struct nr_ros_menu *sm, struct nr_ros_item *it)
 {
@@ -311,31 +318,27 @@ static void remove_item(
 }
 
 /* `add` with every property of `want`; before `anchor` when given.
- * With `mark`, the comment is a temporary one instead (MARK_PREFIX and
- * a number), which tells the new rule from an identical old one. */
+ * With a `mark` (not 0), the comment is a temporary one instead,
+ * MARK_PREFIX and the number, which tells the new rule from an
+ * identical old one. */
 static struct nr_ros_item *add_item(struct dx *d, struct nr_ros_menu *sm,
-    const struct nr_ros_item *want, struct nr_ros_item *anchor, bool mark)
+    const struct nr_ros_item *want, struct nr_ros_item *anchor, unsigned mark)
 {
 	struct nr_buf line = NR_BUF_INIT;
 
 	d->added = NULL;
 	nr_buf_addf(&line, "%s add", sm->path);
-	for (size_t i = 0; i <= want->props.n; i++) {
-		int c = i < want->props.n
-		    ? strcmp(want->props.v[i].key, "comment")
-		    : 1;
+	for (size_t i = 0; i < want->props.n; i++) {
+		int c = strcmp(want->props.v[i].key, "comment");
 
 		if (mark && c >= 0) {
-			/* in its place among the sorted keys, for the
-			 * comment the rule may have */
-			nr_buf_addf(
-			    &line, " comment=" MARK_PREFIX "%u", ++d->marks);
-			mark = false;
+			/* in its place among the sorted keys, instead of
+			 * the comment the rule may have */
+			nr_buf_addf(&line, " comment=" MARK_PREFIX "%u", mark);
+			mark = 0;
 			if (c == 0)
 				continue;
 		}
-		if (i == want->props.n)
-			break;
 		if (!want->props.v[i].val) {
 			/* unset, where that differs from the default */
 			nr_buf_addf(&line, " !%s", want->props.v[i].key);
@@ -348,6 +351,8 @@ static struct nr_ros_item *add_item(struct dx *d, struct nr_ros_menu *sm,
 		nr_buf_addf(&line, " %s=", want->props.v[i].key);
 		nr_ros_quote(&line, want->props.v[i].val, 0);
 	}
+	if (mark)
+		nr_buf_addf(&line, " comment=" MARK_PREFIX "%u", mark);
 	if (anchor) {
 		nr_buf_adds(&line, " place-before=");
 		selector(&line, sm, anchor, NULL, 0, NULL);
@@ -384,11 +389,9 @@ struct scope {
 	struct ilist want; /* desired items, list order */
 	struct nr_ros_item **link; /* per want: the kept simulation item */
 	unsigned char *st; /* per want: T_* */
-	struct ilist rm;
-	struct ilist going; /* every rule that goes, by address */
-	/* removed after the new items are in (ordered menus), not in the
-	 * first pass */
-	bool late;
+	/* the rules that go, in the order to remove them (after the new
+	 * ones are in), and all of them by address (plan_removals) */
+	struct ilist rm, going;
 	/* keep a prefix, rebuild the rest (duplicates; generic menus) */
 	bool rebuild;
 	size_t prefix;
@@ -482,6 +485,16 @@ static size_t clower(const struct sent *c, size_t n, const struct sent *s)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The end of the group of entries of `c` equal to c[i]. */
+static size_t group_end(const struct sent *c, size_t n, size_t i)
+{
+	size_t e = i + 1;
+
+	while (e < n && sent_what(&c[i], &c[e]) == 0)
+		e++;
+	return e;
 }
 
 /* First unused entry equal to `s`, or NULL. */
@@ -1262,12 +1275,12 @@ static void pair_stretches(
 	free(wy);
 }
 
-/* The rules of a scope that go (`gone`, per have), into its `rm` in
- * the order to remove them: the last first, each group of identical
- * copies where the first of them stands (a selector takes all copies
- * at once; `h`: the contents, sorted, then by place). Meanwhile a
- * packet meets the rule it met or, past the rules removed, the one it
- * will meet. */
+/* The rules of a scope that go (`gone`, per have): `going`, all of
+ * them by address (the run steps over them), and `rm`, the order to
+ * remove them in: the last first, each group of identical copies where
+ * the first of them stands (a selector takes all copies at once; `h`:
+ * the contents, sorted, then by place). Meanwhile a packet meets the
+ * rule it met or, past the rules removed, the one it will meet. */
 static void plan_removals(
     struct scope *s, const struct sent *h, const bool *gone)
 {
@@ -1276,16 +1289,20 @@ static void plan_removals(
 	for (size_t i = 0, e; i < s->have.n; i = e) {
 		bool seen = false;
 
-		for (e = i; e < s->have.n && sent_what(&h[i], &h[e]) == 0;
-		     e++) {
-			first[h[e].idx] = !seen && gone[h[e].idx];
-			seen = seen || gone[h[e].idx];
+		e = group_end(h, s->have.n, i);
+		for (size_t k = i; k < e; k++) {
+			first[h[k].idx] = !seen && gone[h[k].idx];
+			seen = seen || gone[h[k].idx];
 		}
 	}
-	s->rm.n = 0;
-	for (size_t i = s->have.n; i-- > 0;)
+	for (size_t i = s->have.n; i-- > 0;) {
 		if (first[i])
 			il_add(&s->rm, s->have.v[i]);
+		if (gone[i])
+			il_add(&s->going, s->have.v[i]);
+	}
+	if (s->going.n)
+		qsort(s->going.v, s->going.n, sizeof(*s->going.v), ptr_cmp);
 	free(first);
 }
 
@@ -1302,7 +1319,6 @@ static void plan_rebuild(struct scope *s, const struct sent *h)
 	bool *gone = nr_calloc(s->have.n + 1, sizeof(*gone));
 
 	s->rebuild = true;
-	s->late = true;
 	s->prefix = safe_prefix(&s->have, &s->want);
 	for (size_t i = s->prefix; i < s->have.n; i++)
 		gone[i] = true;
@@ -1310,12 +1326,14 @@ static void plan_rebuild(struct scope *s, const struct sent *h)
 	free(gone);
 	for (size_t t = s->prefix; t < s->want.n; t++) {
 		struct sent c = content(s->want.v[t], t);
+		size_t k = clower(h, s->have.n, &c);
 
-		s->st[t] = T_NEW;
-		for (size_t k = clower(h, s->have.n, &c);
-		     k < s->have.n && sent_what(&h[k], &c) == 0; k++)
-			if (h[k].idx >= s->prefix)
-				s->st[t] = T_MARKED;
+		/* a group of copies lies in the prefix or after it, whole
+		 * (safe_prefix) */
+		s->st[t] = k < s->have.n && sent_what(&h[k], &c) == 0 &&
+			h[k].idx >= s->prefix
+		    ? T_MARKED
+		    : T_NEW;
 	}
 }
 
@@ -1333,9 +1351,9 @@ static bool dups_safe(const struct scope *s, const struct sent *h,
 	for (size_t i = 0, e; ok && i < s->have.n; i = e) {
 		size_t gone = 0, anchored = 0;
 
-		for (e = i; e < s->have.n && sent_what(&h[i], &h[e]) == 0;
-		     e++) {
-			long y = hl[h[e].idx];
+		e = group_end(h, s->have.n, i);
+		for (size_t k = i; k < e; k++) {
+			long y = hl[h[k].idx];
 
 			gone += y < 0;
 			anchored += y >= 0 && s->st[y] == T_ANCHOR;
@@ -1343,8 +1361,7 @@ static bool dups_safe(const struct scope *s, const struct sent *h,
 		ok = e - i == 1 || gone == e - i || anchored == e - i;
 	}
 	for (size_t i = 0, e; ok && i < nt; i = e) {
-		for (e = i + 1; e < nt && sent_what(&w[i], &w[e]) == 0; e++)
-			;
+		e = group_end(w, nt, i);
 		for (size_t k = i; e - i > 1 && k < e; k++) {
 			dup[w[k].idx] = true;
 			ok = ok && s->st[w[k].idx] == T_ANCHOR;
@@ -1387,16 +1404,8 @@ static void plan_scope(struct mplan *p, struct scope *s)
 	keep_in_order(s, kept, a, ai, nm, T_ANCHOR);
 	pair_close(p->sm, s, hl, kept);
 	pair_stretches(p->sm, s, hl, kept);
-	for (size_t i = 0; i < s->have.n; i++) {
+	for (size_t i = 0; i < s->have.n; i++)
 		gone[i] = hl[i] < 0;
-		if (gone[i])
-			il_add(&s->going, s->have.v[i]);
-	}
-	if (s->going.n)
-		qsort(s->going.v, s->going.n, sizeof(*s->going.v), ptr_cmp);
-	/* make before break: the rules that go, once the new ones are in
-	 * (never an empty chain, not even for a moment) */
-	s->late = true;
 	if (dups_safe(s, h, w, hl))
 		plan_removals(s, h, gone);
 	else
@@ -1461,13 +1470,10 @@ static void plan_menu(struct mplan *p)
 				s->rebuild = true;
 				s->prefix = safe_prefix(&s->have, &s->want);
 				for (size_t k = s->prefix; k < s->have.n; k++)
-					il_add(&s->rm, s->have.v[k]);
+					il_add(&p->rm, s->have.v[k]);
 			} else {
 				plan_scope(p, s);
 			}
-			if (!s->late)
-				for (size_t k = 0; k < s->rm.n; k++)
-					il_add(&p->rm, s->rm.v[k]);
 		}
 	} else {
 		plan_multiset(p, &have, &want);
@@ -1564,7 +1570,6 @@ static void sync_builtins(struct dx *d, struct mplan *p)
 	}
 }
 
-/* The item of the scope just before `it` in the simulation, or NULL. */
 /* Is `x` one of the rules of `s` that go? */
 static bool going(const struct scope *s, const struct nr_ros_item *x)
 {
@@ -1596,13 +1601,51 @@ static bool right_before(const struct mplan *p, const struct scope *s,
 	return next == NULL;
 }
 
+/* Temporary marks: the comments that look like one in the router's
+ * menu and the desired one (an apply stopped half-way leaves some),
+ * sorted; a new mark is a number none of them has. */
+struct marks {
+	const char **v;
+	size_t n, cap;
+};
+
+static void marks_of(struct marks *m, const struct nr_ros_menu *mn)
+{
+	for (size_t i = 0; mn && i < mn->n; i++) {
+		const char *c = eff(mn, mn->v[i], "comment");
+
+		if (strncmp(c, MARK_PREFIX, strlen(MARK_PREFIX)) == 0)
+			*NR_PUSH(m->v, m->n, m->cap) = c;
+	}
+}
+
+static unsigned new_mark(struct dx *d, const struct marks *m)
+{
+	char name[64];
+	const char *key = name;
+
+	do
+		snprintf(name, sizeof(name), MARK_PREFIX "%u", ++d->marks);
+	while (m->n && bsearch(&key, m->v, m->n, sizeof(*m->v), nr_strp_cmp));
+	return d->marks;
+}
+
 /* A rebuild (plan_rebuild; generic menus: removals came first). */
 static void run_rebuild(struct dx *d, struct mplan *p, struct scope *s)
 {
+	struct marks m = { 0 };
+
+	if (s->rm.n) {
+		marks_of(&m, p->sm);
+		marks_of(&m, p->dm);
+		if (m.n)
+			qsort(m.v, m.n, sizeof(*m.v), nr_strp_cmp);
+	}
 	for (size_t t = s->prefix; t < s->want.n && !d->rc; t++)
-		s->link[t] = add_item(
-		    d, p->sm, s->want.v[t], NULL, s->st[t] == T_MARKED);
-	for (size_t k = 0; s->late && k < s->rm.n && !d->rc; k++)
+		s->link[t] = add_item(d, p->sm, s->want.v[t], NULL,
+		    s->st[t] == T_MARKED ? new_mark(d, &m) : 0);
+	free(m.v);
+	for (size_t k = 0; k < s->rm.n && !d->rc; k++)
 		remove_item(d, p->sm, s->rm.v[k]);
 	for (size_t t = s->prefix; t < s->want.n && !d->rc; t++)
 		if (s->st[t] == T_MARKED)
@@ -1613,8 +1656,8 @@ static void run_rebuild(struct dx *d, struct mplan *p, struct scope *s)
  * their order, the last first, each right before the next kept one;
  * the new rules added in their order, each right before the next kept
  * one (or at the end); the rules that go removed, the last first. Make
- * before break: while no rule moves, every packet meets at each step
- * the rule it met before or the one it will meet. */
+ * before break: while no kept rule moves or changes, every packet
+ * meets at each step the rule it met before or the one it will meet. */
 static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 {
 	size_t nt = s->want.n;
@@ -1639,15 +1682,16 @@ static void run_scope(struct dx *d, struct mplan *p, struct scope *s)
 			move_item(d, p->sm, s->link[t], next);
 		next = s->link[t];
 	}
-	for (size_t t = 0, k = 0; t < nt && !d->rc; t++) {
-		if (s->st[t] != T_NEW)
-			continue;
-		for (k = k > t ? k : t + 1; k < nt && s->st[k] == T_NEW; k++)
-			;
-		s->link[t] = add_item(
-		    d, p->sm, s->want.v[t], k < nt ? s->link[k] : NULL, false);
+	for (size_t t = 0; t < nt && !d->rc; t++) {
+		size_t k = t; /* the kept rule after a run of new ones */
+
+		while (k < nt && s->st[k] == T_NEW)
+			k++;
+		for (; t < k && !d->rc; t++)
+			s->link[t] = add_item(d, p->sm, s->want.v[t],
+			    k < nt ? s->link[k] : NULL, 0);
 	}
-	for (size_t k = 0; s->late && k < s->rm.n && !d->rc; k++)
+	for (size_t k = 0; k < s->rm.n && !d->rc; k++)
 		remove_item(d, p->sm, s->rm.v[k]);
 }
 
@@ -1723,7 +1767,7 @@ static void run_menu(struct dx *d, struct mplan *p)
 	if (p->add.n)
 		nr_ros_items_canonical(p->dm, p->add.v, p->add.n);
 	for (size_t i = 0; i < p->add.n && !d->rc; i++)
-		add_item(d, p->sm, p->add.v[i], NULL, false);
+		add_item(d, p->sm, p->add.v[i], NULL, 0);
 	for (size_t i = 0; i < p->set_have.n && !d->rc; i++)
 		if (late[i])
 			set_item(d, p->sm, p->set_have.v[i], p->set_want.v[i]);
