@@ -39,8 +39,8 @@ static void il_add(struct ilist *l, struct nr_ros_item *it)
 
 static int ptr_cmp(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t) * (void *const *)a,
-		  y = (uintptr_t) * (void *const *)b;
+	const void *pa = *(const void *const *)a, *pb = *(const void *const *)b;
+	uintptr_t x = (uintptr_t)pa, y = (uintptr_t)pb;
 
 	return x < y ? -1 : x > y;
 }
@@ -212,6 +212,15 @@ static void selector(struct nr_buf *out, const struct nr_ros_menu *mn,
 /* The comment of a rule added while an identical one is still there. */
 #define MARK_PREFIX "netrec-moving-"
 
+/* The comment of `it` when it looks like a temporary mark, else NULL. */
+static const char *mark_of(
+    const struct nr_ros_menu *mn, const struct nr_ros_item *it)
+{
+	const char *c = eff(mn, it, "comment");
+
+	return strncmp(c, MARK_PREFIX, strlen(MARK_PREFIX)) == 0 ? c : NULL;
+}
+
 /* How `set`/`remove`/`move` name an item of the simulation: a rule
  * that carries a temporary mark by its comment first (short, and
  * quick to find). */
@@ -227,8 +236,7 @@ static void item_ref(struct nr_buf *out, const struct nr_ros_menu *mn,
 	}
 	if (mn->def->kind == NR_ROS_KEYED && mn->nkeys)
 		selector(out, mn, it, mn->keys, mn->nkeys, copies);
-	else if (strncmp(eff(mn, it, "comment"), MARK_PREFIX,
-		     strlen(MARK_PREFIX)) == 0)
+	else if (mark_of(mn, it))
 		selector(out, mn, it, comment, 1, copies);
 	else
 		selector(out, mn, it, NULL, 0, copies);
@@ -1612,9 +1620,9 @@ struct marks {
 static void marks_of(struct marks *m, const struct nr_ros_menu *mn)
 {
 	for (size_t i = 0; mn && i < mn->n; i++) {
-		const char *c = eff(mn, mn->v[i], "comment");
+		const char *c = mark_of(mn, mn->v[i]);
 
-		if (strncmp(c, MARK_PREFIX, strlen(MARK_PREFIX)) == 0)
+		if (c)
 			*NR_PUSH(m->v, m->n, m->cap) = c;
 	}
 }

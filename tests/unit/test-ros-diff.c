@@ -1245,6 +1245,10 @@ static void test_copies_keep_verdicts(void **state)
 
 		vrules_random(a, n, &s);
 		memcpy(b, a, sizeof(a));
+		/* A may hold a mark an apply stopped half-way left; B not */
+		for (size_t i = 0; i < m; i++)
+			if (b[i].note == MARKED)
+				b[i].note = 0;
 		for (unsigned k = 1 + rnd(&s, 2); k > 0; k--) {
 			size_t i = rnd(&s, (unsigned)m), j;
 
@@ -1283,10 +1287,10 @@ static void test_copies_keep_verdicts(void **state)
 }
 
 /* Rules removed from a chain, others added, or the whole chain
- * replaced; no rule moved, and none edited in place (the new rules
- * log, unlike the old ones, so none pairs with one, and a rule edited
- * in place changes in one step: no order of commands keeps the promise
- * then, see docs/architecture.md). The new rules go in first, in their order,
+ * replaced; no rule moved, and none edited in place (the new rules log,
+ * unlike the old ones, so none pairs with one; a rule edited in place
+ * changes in one step, and no order of commands keeps the promise then:
+ * docs/architecture.md). The new rules go in first, in their order,
  * then the old ones go, the last first, so after every command each
  * packet meets the verdict A gave it or the one B gives it. Removed in
  * list order, an accept removed before the drop under it dropped for a
